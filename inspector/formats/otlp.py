@@ -1,0 +1,205 @@
+"""OTLP/JSON trace records (``{"resourceSpans": [...]}``) into normalised spans.
+
+Lenient the way the OpenTelemetry Collector is: camelCase and snake_case keys, enum ints or names,
+int64 as strings or numbers, hex or base64 ids, and the pre-2022 ``instrumentationLibrarySpans``.
+One record holds many spans; a malformed span becomes a problem without losing its neighbours.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from inspector.formats.ids import span_id, trace_id
+from inspector.model import Event, Problem, Span, Status
+
+OTEL_KINDS = ("UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER")
+
+
+class BadRecord(ValueError):
+    """A record (or one span inside it) that cannot be turned into spans; the message says why."""
+
+
+def is_otlp_traces(record: object) -> bool:
+    return isinstance(record, dict) and ("resourceSpans" in record or "resource_spans" in record)
+
+
+def to_int(value: object) -> int | None:
+    """An int64 written as a JSON number or a decimal string; ``None`` when absent or zero-ish."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        return int(value) if value else None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise BadRecord(f"expected an integer, got {value!r}"[:200])
+
+
+def _double(value: object) -> float:
+    if isinstance(value, str):
+        return float(value)  # "NaN", "Infinity", "-Infinity" are legal proto3 JSON
+    if isinstance(value, int | float):
+        return float(value)
+    return math.nan
+
+
+def any_value(value: object) -> Any:
+    """Decode an OTLP ``AnyValue`` into a plain Python value (bytes stay base64 text)."""
+    if not isinstance(value, dict):
+        return value  # lenient: a producer that wrote the plain value
+    if "stringValue" in value:
+        return value["stringValue"]
+    if "intValue" in value:
+        return to_int(value["intValue"])
+    if "boolValue" in value:
+        return bool(value["boolValue"])
+    if "doubleValue" in value:
+        return _double(value["doubleValue"])
+    if "arrayValue" in value:
+        return [any_value(v) for v in (value["arrayValue"] or {}).get("values") or ()]
+    if "kvlistValue" in value:
+        return attributes((value["kvlistValue"] or {}).get("values"))
+    if "bytesValue" in value:
+        return value["bytesValue"]
+    for snake, camel in _SNAKE_VALUES:
+        if snake in value:
+            return any_value({camel: value[snake]})
+    return None
+
+
+_SNAKE_VALUES = (
+    ("string_value", "stringValue"),
+    ("int_value", "intValue"),
+    ("bool_value", "boolValue"),
+    ("double_value", "doubleValue"),
+    ("array_value", "arrayValue"),
+    ("kvlist_value", "kvlistValue"),
+    ("bytes_value", "bytesValue"),
+)
+
+
+def attributes(kvs: object) -> dict[str, Any]:
+    """A list of OTLP ``KeyValue`` into a flat dict (a plain dict is accepted as is)."""
+    if not kvs:
+        return {}
+    if isinstance(kvs, dict):
+        return kvs
+    if not isinstance(kvs, list):
+        raise BadRecord(f"attributes should be a list, got {type(kvs).__name__}")
+    out: dict[str, Any] = {}
+    for kv in kvs:
+        try:
+            out[kv["key"]] = any_value(kv.get("value"))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise BadRecord(f"malformed attribute {kv!r}"[:200]) from exc
+    return out
+
+
+def _get(d: dict[str, Any], camel: str, snake: str) -> Any:
+    value = d.get(camel)
+    return d.get(snake) if value is None else value
+
+
+def otel_kind(value: object) -> str | None:
+    """OTel span kind from an int (1..5) or a name (``SPAN_KIND_SERVER``, ``SpanKind.SERVER``)."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return OTEL_KINDS[value] if 0 <= value < len(OTEL_KINDS) else None
+    if isinstance(value, str):
+        name = value.rsplit(".", 1)[-1].upper().removeprefix("SPAN_KIND_")
+        if name.isdigit():
+            return otel_kind(int(name))
+        return name if name in OTEL_KINDS else None
+    return None
+
+
+def decode_span(
+    s: dict[str, Any],
+    resource: dict[str, Any],
+    scope: dict[str, Any],
+    source: str,
+    location: str,
+) -> Span:
+    """One OTLP ``Span`` object into a normalised span."""
+    tid = trace_id(_get(s, "traceId", "trace_id"))
+    sid = span_id(_get(s, "spanId", "span_id"))
+    if tid is None or sid is None:
+        raise BadRecord("span has no traceId or spanId")
+    status = s.get("status") or {}
+    events = [
+        Event(
+            name=str(e.get("name", "")),
+            time_ns=to_int(_get(e, "timeUnixNano", "time_unix_nano")) or None,
+            attributes=attributes(e.get("attributes")),
+        )
+        for e in s.get("events") or ()
+    ]
+    links = [
+        {
+            "trace_id": trace_id(_get(link, "traceId", "trace_id")),
+            "span_id": span_id(_get(link, "spanId", "span_id")),
+            "attributes": attributes(link.get("attributes")),
+        }
+        for link in s.get("links") or ()
+    ]
+    return Span(
+        trace_id=tid,
+        span_id=sid,
+        parent_id=span_id(_get(s, "parentSpanId", "parent_span_id")),
+        name=str(s.get("name") or ""),
+        start_ns=to_int(_get(s, "startTimeUnixNano", "start_time_unix_nano")) or None,
+        end_ns=to_int(_get(s, "endTimeUnixNano", "end_time_unix_nano")) or None,
+        otel_kind=otel_kind(s.get("kind")),
+        status=Status.parse(status.get("code")),
+        status_message=str(status.get("message") or ""),
+        attributes=attributes(s.get("attributes")),
+        events=events,
+        links=links,
+        resource=resource,
+        scope=scope,
+        source=source,
+        location=location,
+    )
+
+
+_SCOPE_LISTS = (
+    ("scopeSpans", "scope"),
+    ("scope_spans", "scope"),
+    ("instrumentationLibrarySpans", "instrumentationLibrary"),
+    ("instrumentation_library_spans", "instrumentation_library"),
+)
+
+
+def decode_traces(
+    record: dict[str, Any], source: str, location: str
+) -> Iterator[Span | Problem]:
+    """Every span in one ``TracesData``/``ExportTraceServiceRequest`` record.
+
+    Yields a :class:`Problem` in place of each span (or resource block) that cannot be read, so
+    one bad span never hides the good ones beside it.
+    """
+    resource_spans = _get(record, "resourceSpans", "resource_spans") or ()
+    if not isinstance(resource_spans, list):
+        yield Problem(source, location, "resourceSpans is not a list")
+        return
+    for rs in resource_spans:
+        try:
+            resource = attributes((rs.get("resource") or {}).get("attributes"))
+        except (BadRecord, AttributeError) as exc:
+            yield Problem(source, location, f"unreadable resource: {exc}")
+            continue
+        for list_key, scope_key in _SCOPE_LISTS:
+            for ss in rs.get(list_key) or ():
+                scope_obj = ss.get(scope_key) or {}
+                scope = {"name": scope_obj.get("name", ""), "version": scope_obj.get("version", "")}
+                for s in ss.get("spans") or ():
+                    try:
+                        yield decode_span(s, resource, scope, source, location)
+                    except (BadRecord, ValueError, TypeError, AttributeError, KeyError) as exc:
+                        name = s.get("name") if isinstance(s, dict) else None
+                        what = f"span {name!r}" if name else "a span"
+                        yield Problem(source, location, f"skipped {what}: {exc}")

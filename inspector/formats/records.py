@@ -1,0 +1,64 @@
+"""Decoding one parsed JSON record into spans, whichever trace format it belongs to.
+
+Each format registers a (recognise, decode) pair. A record that no format recognises becomes a
+problem naming the keys it had, so an unsupported file says why instead of loading nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from inspector.formats.console import decode_console_span, is_console_span
+from inspector.formats.otlp import BadRecord, decode_traces, is_otlp_traces
+from inspector.model import Problem, Span
+
+Decoded = Iterator[Span | Problem]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFormat:
+    """A JSON record shape: its name in ``summary``, how to recognise it, how to decode it."""
+
+    name: str
+    recognise: Callable[[object], bool]
+    decode: Callable[[dict[str, Any], str, str], Decoded]
+
+
+def _console(record: dict[str, Any], source: str, location: str) -> Decoded:
+    try:
+        yield decode_console_span(record, source, location)
+    except (BadRecord, ValueError, TypeError, AttributeError, KeyError) as exc:
+        yield Problem(source, location, f"skipped span {record.get('name')!r}: {exc}")
+
+
+def _otlp_logs(record: dict[str, Any], source: str, location: str) -> Decoded:
+    yield Problem(source, location, "OTLP logs record: log records are not read yet")
+
+
+RECORD_FORMATS: list[RecordFormat] = [
+    RecordFormat("otlp-json", is_otlp_traces, decode_traces),
+    RecordFormat("otel-console", is_console_span, _console),
+    RecordFormat(
+        "otlp-logs",
+        lambda r: isinstance(r, dict) and ("resourceLogs" in r or "resource_logs" in r),
+        _otlp_logs,
+    ),
+]
+
+
+def recognise(record: object) -> RecordFormat | None:
+    """The format a parsed record belongs to, or ``None``."""
+    for fmt in RECORD_FORMATS:
+        if fmt.recognise(record):
+            return fmt
+    return None
+
+
+def describe(record: object) -> str:
+    """A short description of an unrecognised record, for the problem message."""
+    if isinstance(record, dict):
+        keys = ", ".join(sorted(map(str, record))[:6])
+        return f"not a trace record (an object with keys: {keys or 'none'})"
+    return f"not a trace record (a JSON {type(record).__name__})"

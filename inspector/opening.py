@@ -1,0 +1,54 @@
+"""Choosing the reader for a path: a folder, one of our stores, another tool's database, JSON."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from inspector.formats import FolderSource, JsonSource, Source, sniff
+from inspector.store.connection import connect_readonly, is_store
+from inspector.store.source import StoreFileSource
+
+
+def is_store_file(path: Path) -> bool:
+    """Whether ``path`` is a Trace Inspector store (our native format)."""
+    if not path.is_file() or sniff(path) != "sqlite":
+        return False
+    try:
+        conn = connect_readonly(path)
+    except sqlite3.Error:
+        return False
+    try:
+        return is_store(conn)
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def open_file(path: Path) -> Source:
+    """A reader for one file, chosen by its content (never by its name).
+
+    Raises:
+        ValueError: the file is not a trace format this version reads (the message says why).
+    """
+    kind = sniff(path)
+    if kind == "directory":
+        return FolderSource(path, open_file)
+    if kind == "sqlite":
+        if is_store_file(path):
+            return StoreFileSource(path)
+        raise ValueError("a SQLite database, but not a trace store this version can read")
+    return JsonSource(path)
+
+
+def open_source(path: Path) -> Source:
+    """A reader for a file or folder.
+
+    Raises:
+        FileNotFoundError: nothing at ``path``.
+        ValueError: not a trace format this version reads.
+    """
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file or folder")
+    return open_file(path)

@@ -1,0 +1,44 @@
+"""Attribute dialects into the LLM view: OpenInference, OTel GenAI (more plug in beside them).
+
+Two entry points. :func:`summarize` is the ingest hot path: a handful of dictionary look-ups that
+give the fields the store sorts, filters and rolls up on. :func:`llm_view` is the full decode
+(messages, documents, parameters, provenance) done only when a span is shown or diffed.
+Dialects are tried in order; the first to set a field wins, so a span carrying two conventions
+keeps the more specific one.
+"""
+
+from __future__ import annotations
+
+from inspector.model import LlmView, Span, SpanKind, Summary
+from inspector.semconv import genai, openinference
+
+DIALECTS = (openinference, genai)
+
+
+def summarize(span: Span) -> Summary:
+    """The ingest-time fields of ``span``: kind, model, provider, tokens, cost, session."""
+    out = Summary(kind=span.kind)
+    attrs = span.attributes
+    for dialect in DIALECTS:
+        dialect.summarize(attrs, out)
+    if out.total_tokens is None and out.input_tokens is not None and out.output_tokens is not None:
+        out.total_tokens = out.input_tokens + out.output_tokens
+    return out
+
+
+def llm_view(span: Span) -> LlmView:
+    """The full LLM view of ``span``, with ``sources`` naming the attribute behind each field."""
+    view = LlmView()
+    openinference.fill_view(span.attributes, view)
+    genai.fill_view(span.attributes, span.events, view)
+    if view.usage.total is None and view.usage.input is not None and view.usage.output is not None:
+        view.usage.total = view.usage.input + view.usage.output
+    return view
+
+
+def kind_of(span: Span) -> SpanKind:
+    """The span's semantic kind as the dialects see it."""
+    return summarize(span).kind
+
+
+__all__ = ["DIALECTS", "kind_of", "llm_view", "summarize"]

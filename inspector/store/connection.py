@@ -1,0 +1,75 @@
+"""Opening and creating store databases (one connection per thread)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+import sqlite_utils
+
+from inspector.store.schema import (
+    APPLICATION_ID,
+    DEFERRED_INDEXES,
+    REQUIRED_TABLES,
+    SCHEMA_VERSION,
+    TABLES,
+)
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or is not ours; the message says what was expected."""
+
+
+def readonly_uri(path: Path) -> str:
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
+
+
+def connect_readonly(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
+    """A read-only connection: a user's database is never written, not even its journal mode."""
+    conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=timeout, check_same_thread=False)
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def create(path: Path, *, live: bool = False) -> sqlite3.Connection:
+    """Create (or open for writing) a store at ``path`` and return the writer's connection."""
+    conn = sqlite3.connect(path, timeout=30.0, check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA cache_size = -65536")
+    db = sqlite_utils.Database(conn)
+    existing = set(db.table_names())
+    if existing and not REQUIRED_TABLES <= existing:
+        raise StoreError(f"{path} is a SQLite database but not a Trace Inspector store")
+    db.executescript(TABLES)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?), "
+        "('created_by', 'trace-inspector')",
+        (str(SCHEMA_VERSION),),
+    )
+    if live:
+        db.executescript(DEFERRED_INDEXES)
+    return conn
+
+
+def build_deferred_indexes(conn: sqlite3.Connection) -> None:
+    conn.executescript(DEFERRED_INDEXES)
+
+
+def is_store(conn: sqlite3.Connection) -> bool:
+    """Whether an open database is a Trace Inspector store."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return REQUIRED_TABLES <= tables
+
+
+def check_version(conn: sqlite3.Connection, path: Path) -> None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    version = int(row[0]) if row else 0
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer Trace Inspector (store schema {version}, "
+            f"this version reads up to {SCHEMA_VERSION})"
+        )

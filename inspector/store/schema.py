@@ -1,0 +1,120 @@
+"""The store's schema: the workspace index, and Trace Inspector's native trace file format.
+
+One SQLite database (WAL mode: one writer, many readers). A file written by our exporter or by an
+import is opened as is, because it already is an index. Tables:
+
+``meta``      key/value: ``schema_version``, ``created_by``.
+``sources``   each input read into the store: path, format, resumable position (byte offset and
+              line, or last row id) so a live follower reads only what was appended.
+``runs``      one row per trace (an agent run) with its rollups, kept up to date per batch:
+              root name, span and error counts, LLM calls, input/output tokens of LLM spans only,
+              cost (sum of the priced LLM calls; ``priced_calls`` says how many of ``llm_calls``
+              had a price), start/end, whether any span is still open, session, service, models.
+``spans``     one row per (run, span id). Columns hold what the UI sorts, filters and charts on;
+              ``payload`` holds everything else (attributes, events, links, resource, scope) as
+              JSON, decoded only when a span is shown or diffed. ``depth`` is not stored: trees
+              are walked from the parent links.
+``problems``  every input record that could not be read: source, location, reason.
+
+Ids are lowercase hex text; times are UTC nanoseconds since the epoch; ``status`` is 0 unset,
+1 ok, 2 error; ``kind`` is a :class:`inspector.model.SpanKind` value. Missing token counts and
+costs are NULL, never 0.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x54524349  # "TRCI": marks a SQLite file as a Trace Inspector store
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sources (
+    id       INTEGER PRIMARY KEY,
+    path     TEXT NOT NULL UNIQUE,
+    format   TEXT NOT NULL,
+    position TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id           INTEGER PRIMARY KEY,
+    trace_id     TEXT NOT NULL UNIQUE,
+    name         TEXT NOT NULL DEFAULT '',
+    root_span_id TEXT,
+    spans        INTEGER NOT NULL DEFAULT 0,
+    errors       INTEGER NOT NULL DEFAULT 0,
+    llm_calls    INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd     REAL,
+    priced_calls INTEGER NOT NULL DEFAULT 0,
+    start_ns     INTEGER,
+    end_ns       INTEGER,
+    running      INTEGER NOT NULL DEFAULT 0,
+    session_id   TEXT,
+    service      TEXT,
+    models       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS runs_start ON runs (start_ns);
+CREATE TABLE IF NOT EXISTS spans (
+    id             INTEGER PRIMARY KEY,
+    run_id         INTEGER NOT NULL REFERENCES runs (id),
+    span_id        TEXT NOT NULL,
+    parent_id      TEXT,
+    name           TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    status         INTEGER NOT NULL,
+    status_message TEXT NOT NULL DEFAULT '',
+    start_ns       INTEGER,
+    end_ns         INTEGER,
+    model          TEXT,
+    provider       TEXT,
+    input_tokens   INTEGER,
+    output_tokens  INTEGER,
+    total_tokens   INTEGER,
+    cost_usd       REAL,
+    session_id     TEXT,
+    source_id      INTEGER REFERENCES sources (id),
+    location       TEXT NOT NULL DEFAULT '',
+    payload        BLOB NOT NULL,
+    UNIQUE (run_id, span_id)
+);
+CREATE TABLE IF NOT EXISTS problems (
+    id       INTEGER PRIMARY KEY,
+    source   TEXT NOT NULL,
+    location TEXT NOT NULL,
+    message  TEXT NOT NULL
+);
+"""
+
+# Built after a bulk load (cheaper than maintaining them row by row); created at once on a store
+# that is followed live. Queries work without them, only slower.
+DEFERRED_INDEXES = """
+CREATE INDEX IF NOT EXISTS spans_parent ON spans (run_id, parent_id);
+CREATE INDEX IF NOT EXISTS spans_kind ON spans (kind, model);
+"""
+
+SPAN_COLUMNS = (
+    "run_id",
+    "span_id",
+    "parent_id",
+    "name",
+    "kind",
+    "status",
+    "status_message",
+    "start_ns",
+    "end_ns",
+    "model",
+    "provider",
+    "input_tokens",
+    "output_tokens",
+    "total_tokens",
+    "cost_usd",
+    "session_id",
+    "source_id",
+    "location",
+    "payload",
+)
+
+REQUIRED_TABLES = frozenset({"meta", "runs", "spans", "problems", "sources"})

@@ -1,0 +1,140 @@
+"""A workspace: one opened path and the store that indexes it.
+
+Opening our own store file uses it directly (it already is an index). Anything else is read into
+a temporary store by :meth:`Workspace.load`, which is a plain function of the calling thread: the
+UI runs it on a worker, the command line runs it inline.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from inspector.formats import Source
+from inspector.model.pricing import Pricing
+from inspector.opening import is_store_file, open_source
+from inspector.store.connection import build_deferred_indexes, create
+from inspector.store.queries import StoreReader
+from inspector.store.writer import Change, StoreWriter
+
+
+@dataclass(slots=True)
+class Progress:
+    """How far a load has got: bytes (or rows) of the source, spans and problems so far."""
+
+    done: int = 0
+    total: int = 0
+    spans: int = 0
+    problems: int = 0
+    batches: int = 0
+    elapsed_s: float = 0.0
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.done / self.total) if self.total else 0.0
+
+
+class Cancelled(Exception):
+    """The load was cancelled; what was committed before stays usable."""
+
+
+BatchCallback = Callable[[Change, Progress], None]
+
+
+class Workspace:
+    """One opened path and its index.
+
+    Args:
+        path: a trace file, a folder, or a SQLite database.
+        index_dir: where to put the index of a non-store source (default: a new temp folder,
+            removed by :meth:`close`).
+
+    Raises:
+        FileNotFoundError: nothing at ``path``.
+        ValueError: ``path`` is not a trace format this version reads.
+    """
+
+    def __init__(self, path: Path, index_dir: Path | None = None) -> None:
+        self.path = path
+        self._tmp: Path | None = None
+        self.source: Source | None = None
+        if is_store_file(path):
+            self.store_path = path
+            self.format = "trace-inspector-store"
+        else:
+            self.source = open_source(path)
+            if index_dir is None:
+                self._tmp = Path(tempfile.mkdtemp(prefix="trace-inspector-"))
+                index_dir = self._tmp
+            self.store_path = index_dir / "index.db"
+            self.format = self.source.format
+            self._conn = create(self.store_path)
+            self.writer = StoreWriter(self._conn, Pricing.load())
+        self.progress = Progress()
+
+    @property
+    def indexed(self) -> bool:
+        """Whether spans are read into a separate index (false for our own store files)."""
+        return self.source is not None
+
+    def load(
+        self,
+        on_batch: BatchCallback | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        final: bool = True,
+    ) -> Progress:
+        """Read everything the source holds (beyond what was read before) into the index.
+
+        Args:
+            on_batch: called after each committed batch with what changed (on this thread).
+            cancel: set it to stop after the current batch (raises :class:`Cancelled`).
+            final: see :meth:`inspector.formats.Source.read`.
+        """
+        progress = self.progress
+        if self.source is None:
+            return progress
+        started = time.perf_counter() - progress.elapsed_s
+        source_ids: dict[str, int] = {}
+        for batch in self.source.read(final=final):
+            for name in {span.source for span in batch.spans} - source_ids.keys():
+                source_ids[name] = self.writer.source_id(name, self.source.format)
+            change = self.writer.write(batch.spans, batch.problems, source_ids=source_ids)
+            progress.done, progress.total = batch.done, batch.total
+            progress.spans += change.spans
+            progress.problems += change.problems
+            progress.batches += 1
+            progress.elapsed_s = time.perf_counter() - started
+            self.format = self.source.format
+            if on_batch is not None:
+                on_batch(change, progress)
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
+        if final:
+            build_deferred_indexes(self._conn)
+        self.format = self.source.format
+        progress.elapsed_s = time.perf_counter() - started
+        return progress
+
+    def reader(self) -> StoreReader:
+        """A new read-only query connection (one per thread)."""
+        if self.source is None:
+            return StoreReader.open(self.store_path)
+        import sqlite3
+
+        conn = sqlite3.connect(self.store_path, check_same_thread=False)
+        conn.execute("PRAGMA query_only = ON")
+        return StoreReader(conn)
+
+    def close(self) -> None:
+        """Close the index and remove it if it was temporary."""
+        if self.source is not None:
+            self._conn.close()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
