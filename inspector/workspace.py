@@ -11,9 +11,11 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Empty, Queue
+from typing import TypeVar
 
 from inspector.formats import Source
 from inspector.model.pricing import Pricing
@@ -37,6 +39,56 @@ class Progress:
     @property
     def fraction(self) -> float:
         return min(1.0, self.done / self.total) if self.total else 0.0
+
+
+T = TypeVar("T")
+_DONE = object()
+
+
+def prefetch(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """Run ``items`` on a helper thread, ``depth`` ahead of the consumer.
+
+    Parsing holds the GIL but SQLite releases it while it writes, so reading the next batch
+    overlaps with committing this one. Exceptions from the producer re-raise here; stopping
+    early (cancel) ends the producer at its next batch.
+    """
+    queue: Queue[object] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                queue.put(item)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            queue.put(_Failure(exc))
+        finally:
+            queue.put(_DONE)
+
+    thread = threading.Thread(target=produce, name="trace-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                queue.get(timeout=0.05)
+            except Empty:
+                pass
+        thread.join()
+
+
+class _Failure:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
 
 
 class Cancelled(Exception):
@@ -73,7 +125,7 @@ class Workspace:
                 index_dir = self._tmp
             self.store_path = index_dir / "index.db"
             self.format = self.source.format
-            self._conn = create(self.store_path)
+            self._conn = create(self.store_path, durable=False)
             self.writer = StoreWriter(self._conn, Pricing.load())
         self.progress = Progress()
 
@@ -101,16 +153,17 @@ class Workspace:
             return progress
         started = time.perf_counter() - progress.elapsed_s
         source_ids: dict[str, int] = {}
-        for batch in self.source.read(final=final):
+        source = self.source
+        for batch in prefetch(source.read(final=final), depth=1):
             for name in {span.source for span in batch.spans} - source_ids.keys():
-                source_ids[name] = self.writer.source_id(name, self.source.format)
+                source_ids[name] = self.writer.source_id(name, source.format)
             change = self.writer.write(batch.spans, batch.problems, source_ids=source_ids)
             progress.done, progress.total = batch.done, batch.total
             progress.spans += change.spans
             progress.problems += change.problems
             progress.batches += 1
             progress.elapsed_s = time.perf_counter() - started
-            self.format = self.source.format
+            self.format = source.format
             if on_batch is not None:
                 on_batch(change, progress)
             if cancel is not None and cancel.is_set():

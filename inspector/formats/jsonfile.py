@@ -84,7 +84,7 @@ class JsonFileReader:
         self.line_no = 0
 
     def read(
-        self, *, final: bool = True, first_batch: int = 256, max_batch: int = 20_000
+        self, *, final: bool = True, first_batch: int = 256, max_batch: int = 8_000
     ) -> Iterator[Batch]:
         """Yield batches of what the file holds past ``offset``.
 
@@ -165,7 +165,7 @@ class JsonFileReader:
             return []
         if note:
             batch.problems.append(Problem(self.source, f"line {line_no}", note))
-        self._record(value, f"line {line_no}", batch)
+        self._record(value, f"line {line_no}", batch, stripped)
         return []
 
     def _continue(
@@ -200,10 +200,21 @@ class JsonFileReader:
         self.multiline = True
         if note:
             batch.problems.append(Problem(self.source, location, note))
-        self._record(value, location, batch)
+        self._record(value, location, batch, data)
         return []
 
-    def _record(self, value: object, location: str, batch: Batch) -> None:
+    def _record(self, value: object, location: str, batch: Batch, raw: bytes) -> None:
+        if isinstance(value, dict):
+            fmt = recognise(value)
+            if fmt is not None and fmt.decode_lazy is not None:
+                if self.format is None:
+                    self.format = fmt.name
+                for item in fmt.decode_lazy(value, self.source, location, raw):
+                    if isinstance(item, Span):
+                        batch.spans.append(item)
+                    else:
+                        batch.problems.append(item)
+                return
         records = value if isinstance(value, list) else [value]
         for record in records:
             fmt = recognise(record)

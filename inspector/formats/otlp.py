@@ -13,6 +13,8 @@ from typing import Any
 
 from inspector.formats.ids import span_id, trace_id
 from inspector.model import Event, Problem, Span, Status
+from inspector.model.span import RawRef
+from inspector.semconv import SUMMARY_KEYS
 
 OTEL_KINDS = ("UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER")
 
@@ -175,14 +177,22 @@ _SCOPE_LISTS = (
 
 
 def decode_traces(
-    record: dict[str, Any], source: str, location: str
+    record: dict[str, Any], source: str, location: str, raw: bytes | None = None
 ) -> Iterator[Span | Problem]:
     """Every span in one ``TracesData``/``ExportTraceServiceRequest`` record.
 
     Yields a :class:`Problem` in place of each span (or resource block) that cannot be read, so
     one bad span never hides the good ones beside it.
+
+    Args:
+        record: the parsed record.
+        source: file name, for problems and provenance.
+        location: where the record is in the file (``line 12``).
+        raw: the record's bytes. When given, spans are decoded lazily: only the fields the
+            store indexes, with ``span.raw`` pointing back at the record for the full decode.
     """
     resource_spans = _get(record, "resourceSpans", "resource_spans") or ()
+    ordinal = -1
     if not isinstance(resource_spans, list):
         yield Problem(source, location, "resourceSpans is not a list")
         return
@@ -197,9 +207,109 @@ def decode_traces(
                 scope_obj = ss.get(scope_key) or {}
                 scope = {"name": scope_obj.get("name", ""), "version": scope_obj.get("version", "")}
                 for s in ss.get("spans") or ():
+                    ordinal += 1
                     try:
-                        yield decode_span(s, resource, scope, source, location)
+                        if raw is None:
+                            yield decode_span(s, resource, scope, source, location)
+                        else:
+                            yield decode_span_lazy(s, resource, source, location, (raw, ordinal))
                     except (BadRecord, ValueError, TypeError, AttributeError, KeyError) as exc:
                         name = s.get("name") if isinstance(s, dict) else None
                         what = f"span {name!r}" if name else "a span"
                         yield Problem(source, location, f"skipped {what}: {exc}")
+
+
+def decode_traces_lazy(
+    record: dict[str, Any], source: str, location: str, raw: bytes
+) -> Iterator[Span | Problem]:
+    """:func:`decode_traces` on the ingest fast path (see its ``raw`` argument)."""
+    return decode_traces(record, source, location, raw)
+
+
+def nth_span(record: dict[str, Any], source: str, location: str, ordinal: int) -> Span | None:
+    """Fully decode the span with this ordinal in a record (the inverse of the lazy path)."""
+    count = -1
+    for rs in _get(record, "resourceSpans", "resource_spans") or ():
+        resource: dict[str, Any] | None = None
+        for list_key, scope_key in _SCOPE_LISTS:
+            for ss in rs.get(list_key) or ():
+                spans = ss.get("spans") or ()
+                if count + len(spans) < ordinal:
+                    count += len(spans)
+                    continue
+                if resource is None:
+                    resource = attributes((rs.get("resource") or {}).get("attributes"))
+                scope_obj = ss.get(scope_key) or {}
+                scope = {"name": scope_obj.get("name", ""), "version": scope_obj.get("version", "")}
+                return decode_span(spans[ordinal - count - 1], resource, scope, source, location)
+    return None
+
+
+def _summary_attributes(kvs: object) -> dict[str, Any]:
+    """Only the attributes the indexed columns are derived from (see ``semconv.SUMMARY_KEYS``)."""
+    if not kvs:
+        return {}
+    if isinstance(kvs, dict):
+        return {k: v for k, v in kvs.items() if k in SUMMARY_KEYS}
+    out: dict[str, Any] = {}
+    for kv in kvs:  # type: ignore[attr-defined]
+        key = kv.get("key")
+        if key in SUMMARY_KEYS:
+            out[key] = any_value(kv.get("value"))
+    return out
+
+
+def decode_span_lazy(
+    s: dict[str, Any], resource: dict[str, Any], source: str, location: str, raw: RawRef
+) -> Span:
+    """The indexed fields of one OTLP span, with a reference to its raw record."""
+    tid = s.get("traceId")
+    if not (isinstance(tid, str) and len(tid) == 32):
+        tid = trace_id(_get(s, "traceId", "trace_id"))
+    elif tid == _ZERO_TRACE:
+        tid = None
+    else:
+        tid = tid.lower()
+    sid = s.get("spanId")
+    if not (isinstance(sid, str) and len(sid) == 16):
+        sid = span_id(_get(s, "spanId", "span_id"))
+    elif sid == _ZERO_SPAN:
+        sid = None
+    else:
+        sid = sid.lower()
+    if tid is None or sid is None:
+        raise BadRecord("span has no traceId or spanId")
+    parent = s.get("parentSpanId")
+    if parent is None or not (isinstance(parent, str) and len(parent) == 16):
+        parent = span_id(_get(s, "parentSpanId", "parent_span_id"))
+    elif parent == _ZERO_SPAN:
+        parent = None
+    else:
+        parent = parent.lower()
+    status = s.get("status") or {}
+    return Span(
+        trace_id=tid,
+        span_id=sid,
+        parent_id=parent,
+        name=str(s.get("name") or ""),
+        start_ns=_time(s, "startTimeUnixNano", "start_time_unix_nano"),
+        end_ns=_time(s, "endTimeUnixNano", "end_time_unix_nano"),
+        status=Status.parse(status.get("code")) if status else Status.UNSET,
+        status_message=str(status.get("message") or "") if status else "",
+        attributes=_summary_attributes(s.get("attributes")),
+        resource=resource,
+        source=source,
+        location=location,
+        raw=raw,
+    )
+
+
+_ZERO_TRACE = "0" * 32
+_ZERO_SPAN = "0" * 16
+
+
+def _time(s: dict[str, Any], camel: str, snake: str) -> int | None:
+    value = s.get(camel)
+    if value.__class__ is str:
+        return int(value) or None if value else None  # type: ignore[arg-type]
+    return to_int(value if value is not None else s.get(snake)) or None

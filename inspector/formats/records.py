@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspector.formats.console import decode_console_span, is_console_span
-from inspector.formats.otlp import BadRecord, decode_traces, is_otlp_traces
+from inspector.formats.otlp import (
+    BadRecord,
+    decode_traces,
+    decode_traces_lazy,
+    is_otlp_traces,
+)
 from inspector.model import Problem, Span
 
 Decoded = Iterator[Span | Problem]
@@ -24,6 +29,8 @@ class RecordFormat:
     name: str
     recognise: Callable[[object], bool]
     decode: Callable[[dict[str, Any], str, str], Decoded]
+    # Ingest fast path: decode only the indexed fields and keep a reference to the raw record.
+    decode_lazy: Callable[[dict[str, Any], str, str, bytes], Decoded] | None = None
 
 
 def _console(record: dict[str, Any], source: str, location: str) -> Decoded:
@@ -38,7 +45,7 @@ def _otlp_logs(record: dict[str, Any], source: str, location: str) -> Decoded:
 
 
 RECORD_FORMATS: list[RecordFormat] = [
-    RecordFormat("otlp-json", is_otlp_traces, decode_traces),
+    RecordFormat("otlp-json", is_otlp_traces, decode_traces, decode_traces_lazy),
     RecordFormat("otel-console", is_console_span, _console),
     RecordFormat(
         "otlp-logs",

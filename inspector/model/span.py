@@ -180,12 +180,20 @@ class Summary:
     session_id: str | None = None
 
 
+RawRef = tuple[bytes, int]
+"""The source record a lazily decoded span came from, and the span's ordinal inside it."""
+
+
 @dataclass(slots=True)
 class Span:
     """A normalised span.
 
     ``location`` is where the record came from inside ``source`` (``line 12``, ``row 7``), so
     every span can be traced back to its input.
+
+    A span read on the ingest fast path carries ``raw`` (its source record and ordinal) and only
+    its short scalar attributes -- enough for the indexed columns. The store keeps the record
+    once and decodes the full span from it when the span is shown.
     """
 
     trace_id: str
@@ -205,6 +213,7 @@ class Span:
     scope: dict[str, Any] = field(default_factory=dict)
     source: str = ""
     location: str = ""
+    raw: RawRef | None = None
 
     @property
     def duration_ns(self) -> int | None:

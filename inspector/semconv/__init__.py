@@ -14,11 +14,17 @@ from inspector.semconv import genai, openinference
 
 DIALECTS = (openinference, genai)
 
+# The attribute keys any dialect's ``summarize`` reads. The ingest fast path decodes only these
+# (plus the raw record, for the full view later), so every dialect must declare its keys.
+SUMMARY_KEYS: frozenset[str] = frozenset().union(*(d.SUMMARY_KEYS for d in DIALECTS))
+
 
 def summarize(span: Span) -> Summary:
     """The ingest-time fields of ``span``: kind, model, provider, tokens, cost, session."""
     out = Summary(kind=span.kind)
     attrs = span.attributes
+    if not attrs:
+        return out
     for dialect in DIALECTS:
         dialect.summarize(attrs, out)
     if out.total_tokens is None and out.input_tokens is not None and out.output_tokens is not None:
@@ -41,4 +47,4 @@ def kind_of(span: Span) -> SpanKind:
     return summarize(span).kind
 
 
-__all__ = ["DIALECTS", "kind_of", "llm_view", "summarize"]
+__all__ = ["DIALECTS", "SUMMARY_KEYS", "kind_of", "llm_view", "summarize"]

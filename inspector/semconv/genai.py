@@ -29,6 +29,20 @@ OPERATION_KINDS: dict[str, SpanKind] = {
 _INPUT_TOKEN_KEYS = ("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens")
 _OUTPUT_TOKEN_KEYS = ("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens")
 
+# Every key :func:`summarize` reads (the ingest fast path keeps only these; a test checks it).
+SUMMARY_KEYS = frozenset(
+    {
+        "gen_ai.operation.name",
+        "gen_ai.response.model",
+        "gen_ai.request.model",
+        "gen_ai.provider.name",
+        "gen_ai.system",
+        *_INPUT_TOKEN_KEYS,
+        *_OUTPUT_TOKEN_KEYS,
+        "gen_ai.conversation.id",
+    }
+)
+
 
 def _first(attrs: dict[str, Any], keys: tuple[str, ...]) -> tuple[str | None, Any]:
     for key in keys:

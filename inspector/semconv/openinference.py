@@ -24,6 +24,21 @@ _MODEL_KEYS = (
     "reranker.model_name",
 )
 
+# Every key :func:`summarize` reads (the ingest fast path keeps only these; a test checks it).
+SUMMARY_KEYS = frozenset(
+    {
+        "openinference.span.kind",
+        *_MODEL_KEYS,
+        "llm.provider",
+        "llm.system",
+        "llm.token_count.prompt",
+        "llm.token_count.completion",
+        "llm.token_count.total",
+        "llm.cost.total",
+        "session.id",
+    }
+)
+
 
 def summarize(attrs: dict[str, Any], out: Summary) -> None:
     """Fill what this dialect knows into ``out``, leaving fields already set alone."""

@@ -32,13 +32,21 @@ def connect_readonly(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
     return conn
 
 
-def create(path: Path, *, live: bool = False) -> sqlite3.Connection:
-    """Create (or open for writing) a store at ``path`` and return the writer's connection."""
+def create(path: Path, *, live: bool = False, durable: bool = True) -> sqlite3.Connection:
+    """Create (or open for writing) a store at ``path`` and return the writer's connection.
+
+    Args:
+        path: the database file.
+        live: build every index now (the store will be queried while it grows).
+        durable: sync to disk at checkpoints. A temporary index of someone else's file can be
+            rebuilt from that file, so it skips syncing (much faster bulk loads).
+    """
     conn = sqlite3.connect(path, timeout=30.0, check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA synchronous = {'NORMAL' if durable else 'OFF'}")
+    conn.execute("PRAGMA wal_autocheckpoint = 10000")
     conn.execute("PRAGMA temp_store = MEMORY")
-    conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA cache_size = -16384")
     db = sqlite_utils.Database(conn)
     existing = set(db.table_names())
     if existing and not REQUIRED_TABLES <= existing:

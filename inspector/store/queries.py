@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from inspector.formats.otlp import nth_span
 from inspector.model import Event, Problem, Span, SpanKind, Status
 from inspector.store.connection import check_version, connect_readonly, is_store
 
@@ -170,6 +171,18 @@ def _run_filter(text: str, errors_only: bool) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def decode_raw(fmt: str, data: bytes, index: int, source: str, location: str) -> Span | None:
+    """Fully decode a span kept as a reference into its raw source record."""
+    if fmt != "otlp-json":
+        return None
+    from inspector.formats.jsonfile import parse_json
+
+    record, _ = parse_json(data)
+    if not isinstance(record, dict):
+        return None
+    return nth_span(record, source, location, index)
+
+
 class StoreReader:
     """Queries over one store database."""
 
@@ -269,15 +282,22 @@ class StoreReader:
         """One span with its full payload decoded."""
         row = self.conn.execute(
             "SELECT s.span_id, s.parent_id, s.name, s.kind, s.status, s.status_message, "
-            "s.start_ns, s.end_ns, s.location, s.payload, src.path "
-            "FROM spans s JOIN runs r ON r.id = s.run_id "
+            "s.start_ns, s.end_ns, s.location, s.payload, src.path, raw.format, raw.data, "
+            "s.raw_index FROM spans s JOIN runs r ON r.id = s.run_id "
             "LEFT JOIN sources src ON src.id = s.source_id "
+            "LEFT JOIN raws raw ON raw.id = s.raw_id "
             "WHERE r.trace_id = ? AND s.span_id = ?",
             (trace_id, span_id),
         ).fetchone()
         if row is None:
             return None
-        body = orjson.loads(row[9])
+        if row[9] is None and row[12] is not None:
+            full = decode_raw(row[11], row[12], row[13], row[10] or "", row[8])
+            if full is not None:
+                # The stored row is authoritative for what ingest decided (kind, merges).
+                full.kind = SpanKind.parse(row[3])
+                return full
+        body = orjson.loads(row[9]) if row[9] is not None else {}
         return Span(
             trace_id=trace_id,
             span_id=row[0],

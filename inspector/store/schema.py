@@ -12,8 +12,11 @@ import is opened as is, because it already is an index. Tables:
               had a price), start/end, whether any span is still open, session, service, models.
 ``spans``     one row per (run, span id). Columns hold what the UI sorts, filters and charts on;
               ``payload`` holds everything else (attributes, events, links, resource, scope) as
-              JSON, decoded only when a span is shown or diffed. ``depth`` is not stored: trees
-              are walked from the parent links.
+              JSON, decoded only when a span is shown or diffed. A span read on the fast path
+              has no payload but ``raw_id``/``raw_index``: its source record, stored once in
+              ``raws`` for all the spans it holds, and its ordinal in it. ``depth`` is not
+              stored: trees are walked from the parent links.
+``raws``      source records (an OTLP JSON line) kept verbatim, with their format name.
 ``problems``  every input record that could not be read: source, location, reason.
 
 Ids are lowercase hex text; times are UTC nanoseconds since the epoch; ``status`` is 0 unset,
@@ -77,8 +80,15 @@ CREATE TABLE IF NOT EXISTS spans (
     session_id     TEXT,
     source_id      INTEGER REFERENCES sources (id),
     location       TEXT NOT NULL DEFAULT '',
-    payload        BLOB NOT NULL,
+    payload        BLOB,
+    raw_id         INTEGER REFERENCES raws (id),
+    raw_index      INTEGER,
     UNIQUE (run_id, span_id)
+);
+CREATE TABLE IF NOT EXISTS raws (
+    id     INTEGER PRIMARY KEY,
+    format TEXT NOT NULL,
+    data   BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS problems (
     id       INTEGER PRIMARY KEY,
@@ -115,6 +125,8 @@ SPAN_COLUMNS = (
     "source_id",
     "location",
     "payload",
+    "raw_id",
+    "raw_index",
 )
 
-REQUIRED_TABLES = frozenset({"meta", "runs", "spans", "problems", "sources"})
+REQUIRED_TABLES = frozenset({"meta", "runs", "spans", "problems", "sources", "raws"})

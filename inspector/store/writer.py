@@ -13,6 +13,7 @@ import orjson
 from inspector import semconv
 from inspector.model import Problem, Span, SpanKind
 from inspector.model.pricing import Pricing
+from inspector.store.rollup import LOAD_SQL, RECOMPUTE_SQL, UPDATE_SQL, RunState
 from inspector.store.schema import SPAN_COLUMNS
 
 _INSERT_SPAN = (
@@ -21,34 +22,6 @@ _INSERT_SPAN = (
     + ", ".join(f"{c} = excluded.{c}" for c in SPAN_COLUMNS if c not in ("run_id", "span_id"))
     + " WHERE excluded.end_ns IS NOT NULL OR spans.end_ns IS NULL"
 )
-
-_ROLLUP = """
-UPDATE runs SET (spans, errors, llm_calls, input_tokens, output_tokens, cost_usd, priced_calls,
-                 start_ns, end_ns, running, session_id, models) = (
-    SELECT count(*),
-           total(status = 2),
-           total(kind = 'LLM'),
-           total(CASE WHEN kind = 'LLM' THEN input_tokens END),
-           total(CASE WHEN kind = 'LLM' THEN output_tokens END),
-           sum(CASE WHEN kind = 'LLM' THEN cost_usd END),
-           total(kind = 'LLM' AND cost_usd IS NOT NULL),
-           min(start_ns),
-           max(coalesce(end_ns, start_ns)),
-           max(end_ns IS NULL),
-           max(session_id),
-           coalesce(group_concat(DISTINCT model), '')
-    FROM spans WHERE run_id = runs.id)
-WHERE id IN (SELECT value FROM json_each(?))
-"""
-
-_ROOT = """
-UPDATE runs SET (name, root_span_id) = (
-    SELECT name, span_id FROM spans s
-    WHERE s.run_id = runs.id
-    ORDER BY s.parent_id IS NOT NULL, s.start_ns IS NULL, s.start_ns, s.id
-    LIMIT 1)
-WHERE id IN (SELECT value FROM json_each(?))
-"""
 
 
 @dataclass(slots=True)
@@ -64,7 +37,6 @@ class Change:
 def payload(span: Span) -> bytes:
     """The span's full detail as JSON, stored once and decoded only when shown."""
     body: dict[str, Any] = {
-        "trace_id": span.trace_id,
         "attributes": span.attributes,
         "events": span.events,
         "resource": span.resource,
@@ -89,14 +61,27 @@ def _plain(value: object) -> object:
 
 
 class StoreWriter:
-    """The single writer of a store. Not thread-safe: one ingest worker owns it."""
+    """The single writer of a store. Not thread-safe: one ingest worker owns it.
+
+    Rollups are kept in memory (:class:`RunState`) and written per batch. A span whose
+    (run, span id) was written before makes its run's rollups be recomputed in SQL instead, so
+    duplicates and started-then-ended updates are never counted twice. Keys are remembered as
+    hashes: a collision only costs a recompute, never a wrong count.
+    """
 
     def __init__(self, conn: sqlite3.Connection, pricing: Pricing | None = None) -> None:
         self.conn = conn
         self.pricing = pricing or Pricing.load()
-        self._runs: dict[str, int] = dict(
-            conn.execute("SELECT trace_id, id FROM runs").fetchall()
-        )
+        self._runs: dict[str, int] = {}
+        self._state: dict[int, RunState] = {}
+        for row in conn.execute(LOAD_SQL):
+            self._runs[row[17]] = row[16]
+            self._state[row[16]] = RunState.from_row(row)
+        self._seen: set[int] = {
+            hash((r, s)) for r, s in conn.execute("SELECT run_id, span_id FROM spans")
+        }
+        self._next_run = 1 + (conn.execute("SELECT max(id) FROM runs").fetchone()[0] or 0)
+        self._next_raw = 1 + (conn.execute("SELECT max(id) FROM raws").fetchone()[0] or 0)
         self._sources: dict[str, int] = {
             path: sid for sid, path in conn.execute("SELECT id, path FROM sources")
         }
@@ -120,33 +105,6 @@ class StoreWriter:
             (fmt, orjson.dumps(position).decode(), source_id),
         )
 
-    def _row(self, span: Span, run_id: int, source_id: int | None) -> tuple[Any, ...]:
-        s = semconv.summarize(span)
-        cost = s.cost_usd
-        if cost is None and s.kind is SpanKind.LLM:
-            cost = self.pricing.cost(s.model, s.input_tokens, s.output_tokens)
-        return (
-            run_id,
-            span.span_id,
-            span.parent_id,
-            span.name,
-            s.kind.value,
-            int(span.status),
-            span.status_message,
-            span.start_ns,
-            span.end_ns,
-            s.model,
-            s.provider,
-            s.input_tokens,
-            s.output_tokens,
-            s.total_tokens,
-            cost,
-            s.session_id,
-            source_id,
-            span.location,
-            payload(span),
-        )
-
     def write(
         self,
         spans: Sequence[Span],
@@ -166,38 +124,110 @@ class StoreWriter:
                 resumes exactly after what was committed.
         """
         change = Change()
-        runs = self._runs
+        runs, states, seen = self._runs, self._state, self._seen
         touched: set[int] = set()
-        rows = []
+        dirty: set[int] = set()
+        new_runs: list[tuple[int, str, str | None]] = []
+        raws: dict[int, int] = {}
+        raw_rows: list[tuple[int, str, bytes]] = []
+        rows: list[tuple[Any, ...]] = []
         ids = source_ids or {}
+        summarize = semconv.summarize
+        cost_of = self.pricing.cost
+        llm = SpanKind.LLM
+        for span in spans:
+            run_id = runs.get(span.trace_id)
+            if run_id is None:
+                run_id = self._next_run
+                self._next_run += 1
+                runs[span.trace_id] = run_id
+                states[run_id] = RunState()
+                new_runs.append((run_id, span.trace_id, _service(span)))
+                change.added.append(span.trace_id)
+            elif run_id not in touched and run_id not in dirty:
+                change.changed.append(span.trace_id)
+            s = summarize(span)
+            cost = s.cost_usd
+            if cost is None and s.kind is llm:
+                cost = cost_of(s.model, s.input_tokens, s.output_tokens)
+            key = hash((run_id, span.span_id))
+            if key in seen:
+                dirty.add(run_id)
+            else:
+                seen.add(key)
+                states[run_id].add(
+                    span.span_id,
+                    span.parent_id,
+                    span.name,
+                    s.kind is llm,
+                    span.status == 2,
+                    span.start_ns,
+                    span.end_ns,
+                    s.model,
+                    s.input_tokens,
+                    s.output_tokens,
+                    cost,
+                    s.session_id,
+                )
+            touched.add(run_id)
+            raw = span.raw
+            if raw is None:
+                body: bytes | None = payload(span)
+                raw_id = raw_index = None
+            else:
+                body = None
+                raw_index = raw[1]
+                raw_id = raws.get(id(raw[0]))
+                if raw_id is None:
+                    raw_id = raws[id(raw[0])] = self._next_raw
+                    self._next_raw += 1
+                    raw_rows.append((raw_id, "otlp-json", raw[0]))
+            rows.append(
+                (
+                    run_id,
+                    span.span_id,
+                    span.parent_id,
+                    span.name,
+                    s.kind.value,
+                    int(span.status),
+                    span.status_message,
+                    span.start_ns,
+                    span.end_ns,
+                    s.model,
+                    s.provider,
+                    s.input_tokens,
+                    s.output_tokens,
+                    s.total_tokens,
+                    cost,
+                    s.session_id,
+                    ids.get(span.source),
+                    span.location,
+                    body,
+                    raw_id,
+                    raw_index,
+                )
+            )
+        problem_rows = [(p.source, p.location, p.message) for p in problems]
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for span in spans:
-                run_id = runs.get(span.trace_id)
-                if run_id is None:
-                    cur = conn.execute(
-                        "INSERT INTO runs (trace_id, name, service) VALUES (?, ?, ?)",
-                        (span.trace_id, span.name, _service(span)),
-                    )
-                    run_id = int(cur.lastrowid or 0)
-                    runs[span.trace_id] = run_id
-                    change.added.append(span.trace_id)
-                elif run_id not in touched:
-                    change.changed.append(span.trace_id)
-                touched.add(run_id)
-                rows.append(self._row(span, run_id, ids.get(span.source)))
+            if new_runs:
+                conn.executemany(
+                    "INSERT INTO runs (id, trace_id, service) VALUES (?, ?, ?)", new_runs
+                )
+            if raw_rows:
+                conn.executemany("INSERT INTO raws (id, format, data) VALUES (?, ?, ?)", raw_rows)
             conn.executemany(_INSERT_SPAN, rows)
-            problem_rows = [(p.source, p.location, p.message) for p in problems]
             if problem_rows:
                 conn.executemany(
                     "INSERT INTO problems (source, location, message) VALUES (?, ?, ?)",
                     problem_rows,
                 )
-            if touched:
-                touched_json = orjson.dumps(sorted(touched)).decode()
-                conn.execute(_ROLLUP, (touched_json,))
-                conn.execute(_ROOT, (touched_json,))
+            clean = touched - dirty
+            if clean:
+                conn.executemany(UPDATE_SQL, [states[r].row(r) for r in clean])
+            if dirty:
+                self._recompute(dirty)
             if position is not None:
                 self.save_position(*position)
             conn.execute("COMMIT")
@@ -207,6 +237,15 @@ class StoreWriter:
         change.spans = len(rows)
         change.problems = len(problem_rows)
         return change
+
+    def _recompute(self, run_ids: set[int]) -> None:
+        """Recompute rollups in SQL (for runs that received a span twice) and reload them."""
+        ids = orjson.dumps(sorted(run_ids)).decode()
+        for statement in filter(str.strip, RECOMPUTE_SQL.split(";")):
+            self.conn.execute(statement, (ids,))
+        sql = LOAD_SQL + " WHERE r.id IN (SELECT value FROM json_each(?))"
+        for row in self.conn.execute(sql, (ids,)):
+            self._state[row[16]] = RunState.from_row(row)
 
 
 def _service(span: Span) -> str | None:
