@@ -69,6 +69,15 @@ class SpanRow:
             return None
         return max(0, self.end_ns - self.start_ns)
 
+    @property
+    def is_error(self) -> bool:
+        return self.status is Status.ERROR
+
+    @property
+    def counts_usage(self) -> bool:
+        """Whether this span's tokens and cost count in totals (LLM calls only)."""
+        return self.kind is SpanKind.LLM
+
 
 @dataclass(frozen=True, slots=True)
 class Aggregate:
