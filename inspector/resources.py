@@ -21,9 +21,7 @@ def resource_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "resources"
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(
-        f"bundled resources not found (looked in {packaged} and {checkout})"
-    )
+    raise FileNotFoundError(f"bundled resources not found (looked in {packaged} and {checkout})")
 
 
 def resource_path(*parts: str) -> Path:

@@ -45,7 +45,7 @@ EXPECTED = {
 }
 
 
-def _llm(tracer: object, name: str, prompt: int, completion: int | None) -> dict[str, object]:
+def _llm(name: str, prompt: int, completion: int | None) -> dict[str, object]:
     attrs: dict[str, object] = {
         KIND: OpenInferenceSpanKindValues.LLM.value,
         SpanAttributes.LLM_MODEL_NAME: "gpt-4o-mini",
@@ -75,24 +75,24 @@ def make_spans() -> list[ReadableSpan]:
     )
     provider.add_span_processor(SimpleSpanProcessor(memory))
     tracer = provider.get_tracer("tests.sdk")
-    with tracer.start_as_current_span("agent", attributes={KIND: "AGENT"}):
-        with tracer.start_as_current_span("plan", attributes={KIND: "CHAIN"}):
-            with tracer.start_as_current_span("ChatCompletion", attributes=_llm(tracer, "a", 120, 30)):
-                pass
-            with tracer.start_as_current_span(
-                "get_weather",
-                attributes={KIND: "TOOL", SpanAttributes.TOOL_NAME: "get_weather",
-                            SpanAttributes.INPUT_VALUE: '{"city": "Paris"}',
-                            SpanAttributes.OUTPUT_VALUE: "rainy"},
-            ):
-                pass
-            with tracer.start_as_current_span("ChatCompletion", attributes=_llm(tracer, "b", 200, 40)):
-                pass
-    with tracer.start_as_current_span("agent", attributes={KIND: "AGENT"}) as root:
-        with tracer.start_as_current_span("ChatCompletion", attributes=_llm(tracer, "c", 50, None)) as span:
-            error = TimeoutError("upstream timed out")
-            span.record_exception(error)
-            span.set_status(Status(StatusCode.ERROR, "TimeoutError: upstream timed out"))
+    span = tracer.start_as_current_span
+    with span("agent", attributes={KIND: "AGENT"}), span("plan", attributes={KIND: "CHAIN"}):
+        with span("ChatCompletion", attributes=_llm("a", 120, 30)):
+            pass
+        tool = {
+            KIND: "TOOL",
+            SpanAttributes.TOOL_NAME: "get_weather",
+            SpanAttributes.INPUT_VALUE: '{"city": "Paris"}',
+            SpanAttributes.OUTPUT_VALUE: "rainy",
+        }
+        with span("get_weather", attributes=tool):
+            pass
+        with span("ChatCompletion", attributes=_llm("b", 200, 40)):
+            pass
+    with span("agent", attributes={KIND: "AGENT"}) as root:
+        with span("ChatCompletion", attributes=_llm("c", 50, None)) as failed:
+            failed.record_exception(TimeoutError("upstream timed out"))
+            failed.set_status(Status(StatusCode.ERROR, "TimeoutError: upstream timed out"))
         root.set_status(Status(StatusCode.ERROR, "step failed"))
     provider.shutdown()
     return list(memory.get_finished_spans())
@@ -122,9 +122,7 @@ def write_console(spans: Sequence[ReadableSpan], path: Path, *, one_line: bool =
     """``ConsoleSpanExporter`` output: pretty JSON objects back to back (or one per line)."""
     out = io.StringIO()
     if one_line:
-        exporter = ConsoleSpanExporter(
-            out=out, formatter=lambda s: s.to_json(indent=None) + "\n"
-        )
+        exporter = ConsoleSpanExporter(out=out, formatter=lambda s: s.to_json(indent=None) + "\n")
     else:
         exporter = ConsoleSpanExporter(out=out)
     exporter.export(spans)

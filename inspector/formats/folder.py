@@ -9,7 +9,9 @@ from inspector.formats.jsonfile import Batch
 from inspector.formats.source import Source
 from inspector.model import Problem
 
-TRACE_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".log", ".txt", ".db", ".sqlite", ".sqlite3"})
+TRACE_SUFFIXES = frozenset(
+    {".json", ".jsonl", ".ndjson", ".log", ".txt", ".db", ".sqlite", ".sqlite3"}
+)
 
 
 def trace_files(folder: Path) -> list[Path]:

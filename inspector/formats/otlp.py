@@ -310,6 +310,6 @@ _ZERO_SPAN = "0" * 16
 
 def _time(s: dict[str, Any], camel: str, snake: str) -> int | None:
     value = s.get(camel)
-    if value.__class__ is str:
-        return int(value) or None if value else None  # type: ignore[arg-type]
+    if isinstance(value, str) and value:
+        return int(value) or None
     return to_int(value if value is not None else s.get(snake)) or None

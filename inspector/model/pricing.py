@@ -61,9 +61,7 @@ class Pricing:
             bare = key.rsplit("/", 1)[-1]  # "openai/gpt-4o" -> "gpt-4o"
             found = self.prices.get(bare)
             if found is None:
-                found = next(
-                    (self.prices[n] for n in self._by_length if bare.startswith(n)), None
-                )
+                found = next((self.prices[n] for n in self._by_length if bare.startswith(n)), None)
         self._cache[key] = found
         return found
 

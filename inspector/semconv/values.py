@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -16,7 +17,7 @@ def as_int(value: object) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value) if value == value else None
+        return None if math.isnan(value) or math.isinf(value) else int(value)
     if isinstance(value, str):
         try:
             return int(float(value))
@@ -53,7 +54,7 @@ def loads_lenient(value: object) -> Any:
     if not isinstance(value, str):
         return value
     text = value.strip()
-    if not text or text[0] not in "[{\"0123456789-tfn":
+    if not text or text[0] not in '[{"0123456789-tfn':
         return value
     try:
         return orjson.loads(text)

@@ -49,7 +49,7 @@ def create(path: Path, *, live: bool = False, durable: bool = True) -> sqlite3.C
     conn.execute("PRAGMA cache_size = -16384")
     db = sqlite_utils.Database(conn)
     existing = set(db.table_names())
-    if existing and not REQUIRED_TABLES <= existing:
+    if existing and not existing >= REQUIRED_TABLES:
         raise StoreError(f"{path} is a SQLite database but not a Trace Inspector store")
     db.executescript(TABLES)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -70,7 +70,7 @@ def build_deferred_indexes(conn: sqlite3.Connection) -> None:
 def is_store(conn: sqlite3.Connection) -> bool:
     """Whether an open database is a Trace Inspector store."""
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return REQUIRED_TABLES <= tables
+    return tables >= REQUIRED_TABLES
 
 
 def check_version(conn: sqlite3.Connection, path: Path) -> None:

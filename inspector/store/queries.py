@@ -171,8 +171,10 @@ def _run_filter(text: str, errors_only: bool) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if text:
-        clauses.append("(name LIKE ? ESCAPE '\\' OR trace_id LIKE ? ESCAPE '\\' "
-                       "OR session_id LIKE ? ESCAPE '\\' OR models LIKE ? ESCAPE '\\')")
+        clauses.append(
+            "(name LIKE ? ESCAPE '\\' OR trace_id LIKE ? ESCAPE '\\' "
+            "OR session_id LIKE ? ESCAPE '\\' OR models LIKE ? ESCAPE '\\')"
+        )
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params += [pattern] * 4
     if errors_only:
@@ -339,10 +341,10 @@ class StoreReader:
         )
         return [(r[0], r[1]) for r in self.conn.execute(sql, (pattern, limit))]
 
-    def search(self, text: str, trace_id: str | None = None, limit: int = 1000) -> list[
-        tuple[str, str]
-    ]:
-        """(trace_id, span_id) of spans whose name or content contains ``text`` (case-insensitive)."""
+    def search(
+        self, text: str, trace_id: str | None = None, limit: int = 1000
+    ) -> list[tuple[str, str]]:
+        """(trace_id, span_id) of spans whose name or content holds ``text`` (any case)."""
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         sql = (
             "SELECT r.trace_id, s.span_id FROM spans s JOIN runs r ON r.id = s.run_id "
@@ -382,9 +384,9 @@ class StoreReader:
             models=models,
         )
 
-    def aggregates(self, by: str = "model", kind: SpanKind | None = SpanKind.LLM) -> list[
-        Aggregate
-    ]:
+    def aggregates(
+        self, by: str = "model", kind: SpanKind | None = SpanKind.LLM
+    ) -> list[Aggregate]:
         """Per-model or per-name counts, errors, tokens, cost and total duration."""
         column = {"model": "coalesce(model, '(unknown)')", "name": "name"}[by]
         where = "WHERE kind = ?" if kind is not None else ""

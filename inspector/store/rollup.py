@@ -71,7 +71,7 @@ class RunState:
     session_id: str | None = None
     models: set[str] = field(default_factory=set)
 
-    def add(  # noqa: PLR0913 - one call per span on the hot path; a struct would cost more
+    def add(
         self,
         span_id: str,
         parent_id: str | None,

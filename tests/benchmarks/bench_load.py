@@ -93,7 +93,9 @@ def main() -> None:
         bares.append(bare_parse(path))
         out = subprocess.run(
             [sys.executable, "-m", "tests.benchmarks.bench_load", "--child", str(path)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         loads.append(result["load_s"])
@@ -109,8 +111,10 @@ def main() -> None:
     print(f"ratio load/bare     {statistics.median(ratios):.2f}x (median of per-run ratios)")
     print(f"spans/s             {spans / load:,.0f}")
     print(f"first run queryable {statistics.median(firsts) * 1000:.0f} ms after start")
-    print(f"peak RSS            {max(rss):.0f} MB (limit 0.5x file + 200 MB = "
-          f"{0.5 * size_mb + 200:.0f} MB)")
+    print(
+        f"peak RSS            {max(rss):.0f} MB (limit 0.5x file + 200 MB = "
+        f"{0.5 * size_mb + 200:.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

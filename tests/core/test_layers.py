@@ -33,16 +33,18 @@ sys.exit(1 if bad else 0)
 
 
 def test_core_imports_without_qt() -> None:
-    result = subprocess.run([sys.executable, "-c", BLOCKER], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCKER], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_blocker_would_catch_a_qt_import(tmp_path: Path) -> None:
     """The check above can fail: a module importing PySide6 is reported."""
     script = BLOCKER.replace("import inspector\n", "import inspector\nimport PySide6\n", 1)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
     assert result.returncode != 0 and "Qt imported by the core" in result.stderr
 
 
@@ -52,8 +54,9 @@ def test_no_qt_import_statements_outside_ui() -> None:
         for path in PACKAGE.rglob("*.py")
         if "ui" not in path.relative_to(PACKAGE).parts[:1]
         and any(
-            line.lstrip().startswith(("import PySide6", "from PySide6", "import pyqtgraph",
-                                      "from pyqtgraph"))
+            line.lstrip().startswith(
+                ("import PySide6", "from PySide6", "import pyqtgraph", "from pyqtgraph")
+            )
             for line in path.read_text().splitlines()
         )
     ]

@@ -49,10 +49,14 @@ def test_broken_lines_and_truncated_tail(lines: list[str], tmp_path: Path, capsy
 
 
 def test_one_bad_span_keeps_its_neighbours(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    good = {"traceId": "a" * 32, "spanId": "b" * 16, "name": "ok",
-            "startTimeUnixNano": "1", "endTimeUnixNano": "2"}
-    bad = {"traceId": "a" * 32, "spanId": "c" * 16, "name": "bad",
-           "startTimeUnixNano": "yesterday"}
+    good = {
+        "traceId": "a" * 32,
+        "spanId": "b" * 16,
+        "name": "ok",
+        "startTimeUnixNano": "1",
+        "endTimeUnixNano": "2",
+    }
+    bad = {"traceId": "a" * 32, "spanId": "c" * 16, "name": "bad", "startTimeUnixNano": "yesterday"}
     doc = {"resourceSpans": [{"scopeSpans": [{"spans": [good, bad]}]}]}
     path = tmp_path / "mixed.jsonl"
     path.write_text(json.dumps(doc) + "\n")
@@ -64,8 +68,13 @@ def test_one_bad_span_keeps_its_neighbours(tmp_path: Path, capsys) -> None:  # t
 
 
 def test_invalid_utf8_is_replaced_not_lost(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    span = {"traceId": "a" * 32, "spanId": "b" * 16, "name": "NAME",
-            "startTimeUnixNano": "1", "endTimeUnixNano": "2"}
+    span = {
+        "traceId": "a" * 32,
+        "spanId": "b" * 16,
+        "name": "NAME",
+        "startTimeUnixNano": "1",
+        "endTimeUnixNano": "2",
+    }
     raw = json.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [span]}]}]}).encode()
     path = tmp_path / "latin1.jsonl"
     path.write_bytes(raw.replace(b"NAME", b"caf\xe9") + b"\n")

@@ -22,9 +22,9 @@ def test_found_in_checkout() -> None:
 @pytest.mark.slow
 def test_found_in_built_wheel(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-         "-w", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True,
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
     )
     (wheel,) = tmp_path.glob("trace_inspector-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
@@ -37,7 +37,12 @@ def test_found_in_built_wheel(tmp_path: Path) -> None:
         "import sys; sys.path.insert(0, sys.argv[1]); "
         "from inspector.resources import demo_trace; print(demo_trace())"
     )
-    out = subprocess.run([sys.executable, "-c", probe, str(site)], check=True,
-                         capture_output=True, text=True, cwd=tmp_path).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(site)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    ).stdout.strip()
     assert out == str(site / "inspector" / "_resources" / "demo" / "demo.jsonl")
     assert Path(out).is_file()

@@ -19,12 +19,27 @@ def span(sid: str, parent: str | None, start: int, end: int | None, **attrs: obj
     return Span(T, sid, parent, f"span-{sid}", start, end, attributes=dict(attrs))
 
 
-def llm(sid: str, parent: str, start: int, end: int | None, model: str = "gpt-4o-mini",
-        prompt: int = 100, completion: int = 10) -> Span:
-    return span(sid, parent, start, end, **{
-        "openinference.span.kind": "LLM", "llm.model_name": model,
-        "llm.token_count.prompt": prompt, "llm.token_count.completion": completion,
-    })
+def llm(
+    sid: str,
+    parent: str,
+    start: int,
+    end: int | None,
+    model: str = "gpt-4o-mini",
+    prompt: int = 100,
+    completion: int = 10,
+) -> Span:
+    return span(
+        sid,
+        parent,
+        start,
+        end,
+        **{
+            "openinference.span.kind": "LLM",
+            "llm.model_name": model,
+            "llm.token_count.prompt": prompt,
+            "llm.token_count.completion": completion,
+        },
+    )
 
 
 @pytest.fixture
@@ -36,8 +51,13 @@ def store(tmp_path: Path) -> tuple[StoreWriter, StoreReader]:
 
 def test_rollups_count_llm_tokens_once(store: tuple[StoreWriter, StoreReader]) -> None:
     writer, reader = store
-    root = span("a" * 16, None, 0, 100, **{"openinference.span.kind": "AGENT",
-                                           "llm.token_count.prompt": 999})
+    root = span(
+        "a" * 16,
+        None,
+        0,
+        100,
+        **{"openinference.span.kind": "AGENT", "llm.token_count.prompt": 999},
+    )
     writer.write([root, llm("b" * 16, "a" * 16, 10, 50), llm("c" * 16, "a" * 16, 60, 90)])
     run = reader.run(T)
     assert run is not None
@@ -118,7 +138,7 @@ def test_readonly_open_never_writes(tmp_path: Path) -> None:
     before = path.read_bytes()
     reader = StoreReader.open(path)
     assert reader.run(T) is not None
-    with pytest.raises(Exception, match="readonly|read-only"):
+    with pytest.raises(Exception, match=r"readonly|read-only"):
         reader.conn.execute("DELETE FROM spans")
     reader.close()
     assert path.read_bytes() == before

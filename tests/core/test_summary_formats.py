@@ -13,11 +13,26 @@ from inspector.formats.ids import span_id, trace_id
 from tests import sdk
 
 SUMMARY_KEYS = {
-    "format", "traces", "spans", "errors", "llm_calls", "input_tokens", "output_tokens",
-    "cost_usd", "models", "problems", "runs",
+    "format",
+    "traces",
+    "spans",
+    "errors",
+    "llm_calls",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "models",
+    "problems",
+    "runs",
 }
 RUN_KEYS = {
-    "trace_id", "name", "spans", "errors", "start", "duration_ms", "input_tokens",
+    "trace_id",
+    "name",
+    "spans",
+    "errors",
+    "start",
+    "duration_ms",
+    "input_tokens",
     "output_tokens",
 }
 
@@ -93,25 +108,34 @@ def test_base64_ids_become_the_same_hex(spans: list, tmp_path: Path) -> None:  #
 def test_snake_case_legacy_and_numeric_fields(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """Collector-lenient input: snake_case keys, legacy library spans, numbers, enum names."""
     doc = {
-        "resource_spans": [{
-            "resource": {"attributes": []},
-            "instrumentationLibrarySpans": [{
-                "instrumentationLibrary": {"name": "old"},
-                "spans": [{
-                    "trace_id": "AAAAAAAAAAAAAAAAAAAAAQ==",
-                    "span_id": "AAAAAAAAAAE=",
-                    "name": "old-root",
-                    "kind": "SPAN_KIND_SERVER",
-                    "start_time_unix_nano": 1700000000000000000,
-                    "end_time_unix_nano": 1700000001000000000,
-                    "status": {"code": "STATUS_CODE_ERROR"},
-                    "attributes": [{"key": "openinference.span.kind",
-                                    "value": {"string_value": "LLM"}},
-                                   {"key": "llm.token_count.prompt",
-                                    "value": {"intValue": 7}}],
-                }],
-            }],
-        }]
+        "resource_spans": [
+            {
+                "resource": {"attributes": []},
+                "instrumentationLibrarySpans": [
+                    {
+                        "instrumentationLibrary": {"name": "old"},
+                        "spans": [
+                            {
+                                "trace_id": "AAAAAAAAAAAAAAAAAAAAAQ==",
+                                "span_id": "AAAAAAAAAAE=",
+                                "name": "old-root",
+                                "kind": "SPAN_KIND_SERVER",
+                                "start_time_unix_nano": 1700000000000000000,
+                                "end_time_unix_nano": 1700000001000000000,
+                                "status": {"code": "STATUS_CODE_ERROR"},
+                                "attributes": [
+                                    {
+                                        "key": "openinference.span.kind",
+                                        "value": {"string_value": "LLM"},
+                                    },
+                                    {"key": "llm.token_count.prompt", "value": {"intValue": 7}},
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            }
+        ]
     }
     path = tmp_path / "legacy.json"
     path.write_text(json.dumps(doc))
@@ -166,8 +190,11 @@ def test_store_file_is_native_format(spans: list, tmp_path: Path, capsys) -> Non
     ws = Workspace(sdk.write_otlp_lines(spans, tmp_path / "t.jsonl"))
     ws.load()
     reader = ws.reader()
-    all_spans = [reader.span(r.trace_id, s.span_id) for r in reader.runs()
-                 for s in reader.span_rows(r.trace_id)]
+    all_spans = [
+        reader.span(r.trace_id, s.span_id)
+        for r in reader.runs()
+        for s in reader.span_rows(r.trace_id)
+    ]
     reader.close()
     ws.close()
     store = tmp_path / "native.db"

@@ -36,16 +36,19 @@ def test_self_parent_and_cycle_are_broken() -> None:
 
 
 def test_duplicates_merge_keeping_the_ended_record() -> None:
-    tree = build_tree([S("a", None, 1, 5), S("a", None, 1, None), S("b", "a", 2, None),
-                       S("b", "a", 2, 4)])
+    tree = build_tree(
+        [S("a", None, 1, 5), S("a", None, 1, None), S("b", "a", 2, None), S("b", "a", 2, 4)]
+    )
     assert len(tree.spans) == 2
     assert tree.spans["a"].end_ns == 5 and tree.spans["b"].end_ns == 4
 
 
 def test_deep_chain_does_not_recurse() -> None:
     n = 100_000
-    chain = [S(str(i), str(i - 1) if i else None, i, i + 1, 1, 2, 0.5, i == n - 1, True)
-             for i in range(n)]
+    chain = [
+        S(str(i), str(i - 1) if i else None, i, i + 1, 1, 2, 0.5, i == n - 1, True)
+        for i in range(n)
+    ]
     tree = build_tree(chain)
     assert tree.roots == ["0"]
     assert tree.depth[str(n - 1)] == n - 1
@@ -56,8 +59,13 @@ def test_deep_chain_does_not_recurse() -> None:
 
 
 def test_rollups_keep_unknown_usage_unknown() -> None:
-    tree = build_tree([S("a", None, 1), S("b", "a", 2, counts_usage=True),
-                       S("c", "a", 3, input_tokens=5, counts_usage=True)])
+    tree = build_tree(
+        [
+            S("a", None, 1),
+            S("b", "a", 2, counts_usage=True),
+            S("c", "a", 3, input_tokens=5, counts_usage=True),
+        ]
+    )
     rollups = subtree_rollups(tree)
     assert rollups["b"].input_tokens is None and rollups["b"].cost_usd is None
     assert rollups["a"].input_tokens == 5 and rollups["a"].output_tokens is None
