@@ -46,7 +46,7 @@ def create(path: Path, *, live: bool = False, durable: bool = True) -> sqlite3.C
     conn.execute(f"PRAGMA synchronous = {'NORMAL' if durable else 'OFF'}")
     conn.execute("PRAGMA wal_autocheckpoint = 10000")
     conn.execute("PRAGMA temp_store = MEMORY")
-    conn.execute("PRAGMA cache_size = -16384")
+    conn.execute("PRAGMA cache_size = -65536")
     db = sqlite_utils.Database(conn)
     existing = set(db.table_names())
     if existing and not existing >= REQUIRED_TABLES:
