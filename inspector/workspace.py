@@ -18,12 +18,13 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import TypeVar
 
-from inspector.formats import Source
+from inspector.formats import JsonSource, Source
+from inspector.ingest import Step, prepared_steps
 from inspector.model.pricing import Pricing
 from inspector.opening import is_store_file, open_source
 from inspector.store.connection import build_deferred_indexes, create
 from inspector.store.queries import StoreReader
-from inspector.store.writer import Change, StoreWriter
+from inspector.store.writer import Change, StoreWriter, prepare
 
 
 @dataclass(slots=True)
@@ -104,14 +105,17 @@ class Workspace:
         path: a trace file, a folder, or a SQLite database.
         index_dir: where to put the index of a non-store source (default: a new temp folder,
             removed by :meth:`close`).
+        live: the source will be followed as it grows (:class:`inspector.live.Follower`): the
+            index gets all its indexes now, since it is queried while it is written.
 
     Raises:
         FileNotFoundError: nothing at ``path``.
         ValueError: ``path`` is not a trace format this version reads.
     """
 
-    def __init__(self, path: Path, index_dir: Path | None = None) -> None:
+    def __init__(self, path: Path, index_dir: Path | None = None, *, live: bool = False) -> None:
         self.path = path
+        self.live = live
         self._tmp: Path | None = None
         self.source: Source | None = None
         if is_store_file(path):
@@ -124,7 +128,7 @@ class Workspace:
                 index_dir = self._tmp
             self.store_path = index_dir / "index.db"
             self.format = self.source.format
-            self._conn = create(self.store_path, durable=False)
+            self._conn = create(self.store_path, durable=False, live=live)
             self.writer = StoreWriter(self._conn, Pricing.load())
         self.progress = Progress()
 
@@ -153,11 +157,13 @@ class Workspace:
         started = time.perf_counter() - progress.elapsed_s
         source_ids: dict[str, int] = {}
         source = self.source
-        for batch in prefetch(source.read(final=final), depth=1):
-            for name in {span.source for span in batch.spans} - source_ids.keys():
+        for step in self._steps(final):
+            batch = step.batch
+            names = {row[15] for row in batch.rows}
+            for name in names - source_ids.keys():
                 source_ids[name] = self.writer.source_id(name, source.format)
-            change = self.writer.write(batch.spans, batch.problems, source_ids=source_ids)
-            progress.done, progress.total = batch.done, batch.total
+            change = self.writer.commit(batch, source_ids=source_ids)
+            progress.done, progress.total = step.done, step.total
             progress.spans += change.spans
             progress.problems += change.problems
             progress.batches += 1
@@ -172,6 +178,18 @@ class Workspace:
         self.format = self.source.format
         progress.elapsed_s = time.perf_counter() - started
         return progress
+
+    def _steps(self, final: bool) -> Iterator[Step]:
+        """Prepared batches: a big JSON file is parsed in a child process, the rest here."""
+        source = self.source
+        assert source is not None
+        pricing = self.writer.pricing
+        if final and isinstance(source, JsonSource):
+            return prepared_steps(source.reader, pricing)
+        return (
+            Step(prepare(b.spans, b.problems, pricing), b.done, b.total, 0, 0, None, False)
+            for b in prefetch(source.read(final=final), depth=1)
+        )
 
     def reader(self) -> StoreReader:
         """A new read-only query connection (one per thread)."""

@@ -60,6 +60,76 @@ def _plain(value: object) -> object:
     return str(value)
 
 
+@dataclass(slots=True)
+class Prepared:
+    """A batch turned into rows, ready for :meth:`StoreWriter.commit`; picklable, so it can be
+    made in another process.
+
+    ``rows[i]`` is a span row without its run id (the writer assigns those): the columns of
+    :data:`SPAN_COLUMNS` after ``run_id``, with the source *path* where the source id goes and,
+    for ``raw_id``, an index into ``raws`` (or ``None``).
+    """
+
+    trace_ids: list[str] = field(default_factory=list)
+    services: list[str | None] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    raws: list[tuple[str, bytes]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def prepare(spans: Iterable[Span], problems: Iterable[Problem], pricing: Pricing) -> Prepared:
+    """Derive every stored column of a batch (a pure function of the spans)."""
+    out = Prepared(problems=list(problems))
+    raw_slots: dict[int, int] = {}
+    summarize = semconv.summarize
+    cost_of = pricing.cost
+    llm = SpanKind.LLM
+    trace_ids, services, rows, raws = out.trace_ids, out.services, out.rows, out.raws
+    for span in spans:
+        s = summarize(span)
+        cost = s.cost_usd
+        if cost is None and s.kind is llm:
+            cost = cost_of(s.model, s.input_tokens, s.output_tokens)
+        raw = span.raw
+        if raw is None:
+            body: bytes | None = payload(span)
+            slot = raw_index = None
+        else:
+            body = None
+            raw_index = raw[1]
+            slot = raw_slots.get(id(raw[0]))
+            if slot is None:
+                slot = raw_slots[id(raw[0])] = len(raws)
+                raws.append(("otlp-json", raw[0]))
+        trace_ids.append(span.trace_id)
+        services.append(_service(span))
+        rows.append(
+            (
+                span.span_id,
+                span.parent_id,
+                span.name,
+                s.kind.value,
+                int(span.status),
+                span.status_message,
+                span.start_ns,
+                span.end_ns,
+                s.model,
+                s.provider,
+                s.input_tokens,
+                s.output_tokens,
+                s.total_tokens,
+                cost,
+                s.session_id,
+                span.source,
+                span.location,
+                body,
+                slot,
+                raw_index,
+            )
+        )
+    return out
+
+
 class StoreWriter:
     """The single writer of a store. Not thread-safe: one ingest worker owns it.
 
@@ -123,91 +193,70 @@ class StoreWriter:
             position: ``(source_id, format, position)`` to save with the batch, so a follower
                 resumes exactly after what was committed.
         """
+        prepared = prepare(spans, problems, self.pricing)
+        return self.commit(prepared, source_ids=source_ids, position=position)
+
+    def commit(
+        self,
+        batch: Prepared,
+        *,
+        source_ids: dict[str, int] | None = None,
+        position: tuple[int, str, dict[str, Any]] | None = None,
+    ) -> Change:
+        """Write a batch made by :func:`prepare` (possibly in another process)."""
         change = Change()
         runs, states, seen = self._runs, self._state, self._seen
         touched: set[int] = set()
         dirty: set[int] = set()
         new_runs: list[tuple[int, str, str | None]] = []
-        raws: dict[int, int] = {}
-        raw_rows: list[tuple[int, str, bytes]] = []
+        raw_ids = list(range(self._next_raw, self._next_raw + len(batch.raws)))
+        self._next_raw += len(batch.raws)
         rows: list[tuple[Any, ...]] = []
         ids = source_ids or {}
-        summarize = semconv.summarize
-        cost_of = self.pricing.cost
-        llm = SpanKind.LLM
-        for span in spans:
-            run_id = runs.get(span.trace_id)
+        for trace_id, service, row in zip(batch.trace_ids, batch.services, batch.rows, strict=True):
+            run_id = runs.get(trace_id)
             if run_id is None:
                 run_id = self._next_run
                 self._next_run += 1
-                runs[span.trace_id] = run_id
+                runs[trace_id] = run_id
                 states[run_id] = RunState()
-                new_runs.append((run_id, span.trace_id, _service(span)))
-                change.added.append(span.trace_id)
+                new_runs.append((run_id, trace_id, service))
+                change.added.append(trace_id)
             elif run_id not in touched and run_id not in dirty:
-                change.changed.append(span.trace_id)
-            s = summarize(span)
-            cost = s.cost_usd
-            if cost is None and s.kind is llm:
-                cost = cost_of(s.model, s.input_tokens, s.output_tokens)
-            key = hash((run_id, span.span_id))
+                change.changed.append(trace_id)
+            key = hash((run_id, row[0]))
             if key in seen:
                 dirty.add(run_id)
             else:
                 seen.add(key)
                 states[run_id].add(
-                    span.span_id,
-                    span.parent_id,
-                    span.name,
-                    s.kind is llm,
-                    span.status == 2,
-                    span.start_ns,
-                    span.end_ns,
-                    s.model,
-                    s.input_tokens,
-                    s.output_tokens,
-                    cost,
-                    s.session_id,
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3] == "LLM",
+                    row[4] == 2,
+                    row[6],
+                    row[7],
+                    row[8],
+                    row[10],
+                    row[11],
+                    row[13],
+                    row[14],
                 )
             touched.add(run_id)
-            raw = span.raw
-            if raw is None:
-                body: bytes | None = payload(span)
-                raw_id = raw_index = None
-            else:
-                body = None
-                raw_index = raw[1]
-                raw_id = raws.get(id(raw[0]))
-                if raw_id is None:
-                    raw_id = raws[id(raw[0])] = self._next_raw
-                    self._next_raw += 1
-                    raw_rows.append((raw_id, "otlp-json", raw[0]))
+            slot = row[18]
             rows.append(
                 (
                     run_id,
-                    span.span_id,
-                    span.parent_id,
-                    span.name,
-                    s.kind.value,
-                    int(span.status),
-                    span.status_message,
-                    span.start_ns,
-                    span.end_ns,
-                    s.model,
-                    s.provider,
-                    s.input_tokens,
-                    s.output_tokens,
-                    s.total_tokens,
-                    cost,
-                    s.session_id,
-                    ids.get(span.source),
-                    span.location,
-                    body,
-                    raw_id,
-                    raw_index,
+                    *row[:15],
+                    ids.get(row[15]),
+                    row[16],
+                    row[17],
+                    None if slot is None else raw_ids[slot],
+                    row[19],
                 )
             )
-        problem_rows = [(p.source, p.location, p.message) for p in problems]
+        problem_rows = [(p.source, p.location, p.message) for p in batch.problems]
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -215,8 +264,14 @@ class StoreWriter:
                 conn.executemany(
                     "INSERT INTO runs (id, trace_id, service) VALUES (?, ?, ?)", new_runs
                 )
-            if raw_rows:
-                conn.executemany("INSERT INTO raws (id, format, data) VALUES (?, ?, ?)", raw_rows)
+            if batch.raws:
+                conn.executemany(
+                    "INSERT INTO raws (id, format, data) VALUES (?, ?, ?)",
+                    [
+                        (rid, fmt, data)
+                        for rid, (fmt, data) in zip(raw_ids, batch.raws, strict=True)
+                    ],
+                )
             conn.executemany(_INSERT_SPAN, rows)
             if problem_rows:
                 conn.executemany(
