@@ -44,7 +44,7 @@ def _child(path: str, source: str, conn: Connection) -> None:
         pricing = Pricing.load()
         for batch in reader.read(final=True, first_batch=2_000, max_batch=8_000):
             step = Step(
-                prepare(batch.spans, batch.problems, pricing),
+                prepare(batch.spans, batch.problems, pricing, batch.events),
                 batch.done,
                 batch.total,
                 reader.offset,
@@ -83,7 +83,7 @@ def prepared_steps(reader: JsonFileReader, pricing: Pricing) -> Iterator[Step]:
     try:
         for batch in reader.read(final=True):
             yield Step(
-                prepare(batch.spans, batch.problems, pricing),
+                prepare(batch.spans, batch.problems, pricing, batch.events),
                 batch.done,
                 batch.total,
                 reader.offset,

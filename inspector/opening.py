@@ -6,6 +6,9 @@ import sqlite3
 from pathlib import Path
 
 from inspector.formats import FolderSource, JsonSource, Source, sniff
+from inspector.formats.mlflow import MlflowSource, is_mlflow
+from inspector.formats.phoenix import PhoenixSource, is_phoenix
+from inspector.formats.sqlitedb import Unreadable, table_names
 from inspector.store.connection import connect_readonly, is_store
 from inspector.store.source import StoreFileSource
 
@@ -20,7 +23,7 @@ def is_store_file(path: Path) -> bool:
         return False
     try:
         return is_store(conn)
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):  # damaged: open_database says how
         return False
     finally:
         conn.close()
@@ -36,10 +39,32 @@ def open_file(path: Path) -> Source:
     if kind == "directory":
         return FolderSource(path, open_file)
     if kind == "sqlite":
-        if is_store_file(path):
-            return StoreFileSource(path)
-        raise ValueError("a SQLite database, but not a trace store this version can read")
+        return open_database(path)
     return JsonSource(path)
+
+
+def open_database(path: Path) -> Source:
+    """A reader for a SQLite file, chosen by its tables (FORMATS.md section 0).
+
+    Raises:
+        ValueError: not a database this version reads, or it cannot be read at all.
+    """
+    try:
+        names = table_names(path)
+    except Unreadable as exc:
+        raise ValueError(f"a SQLite database that cannot be read: {exc}") from exc
+    if is_store_file(path):
+        return StoreFileSource(path)
+    if is_phoenix(names):
+        return PhoenixSource(path)
+    if is_mlflow(names):
+        return MlflowSource(path)
+    shown = ", ".join(sorted(names)[:8]) or "none"
+    raise ValueError(
+        "a SQLite database, but not one this version reads (expected a Trace Inspector store, "
+        "an Arize Phoenix database with tables projects/traces/spans, or an MLflow tracking "
+        f"database with tables trace_info/trace_tags; found tables: {shown})"
+    )
 
 
 def open_source(path: Path) -> Source:

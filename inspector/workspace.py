@@ -159,7 +159,7 @@ class Workspace:
         source = self.source
         for step in self._steps(final):
             batch = step.batch
-            names = {row[15] for row in batch.rows}
+            names = {row[15] for row in batch.rows} | {e[5] for e in batch.events}
             for name in names - source_ids.keys():
                 source_ids[name] = self.writer.source_id(name, source.format)
             change = self.writer.commit(batch, source_ids=source_ids)
@@ -187,7 +187,9 @@ class Workspace:
         if final and isinstance(source, JsonSource):
             return prepared_steps(source.reader, pricing)
         return (
-            Step(prepare(b.spans, b.problems, pricing), b.done, b.total, 0, 0, None, False)
+            Step(
+                prepare(b.spans, b.problems, pricing, b.events), b.done, b.total, 0, 0, None, False
+            )
             for b in prefetch(source.read(final=final), depth=1)
         )
 

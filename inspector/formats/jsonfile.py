@@ -18,6 +18,7 @@ import orjson
 
 from inspector.formats.records import describe, recognise
 from inspector.model import Problem, Span
+from inspector.model.span import SpanEvents
 
 CHUNK = 4 << 20
 MAX_RECORD = 256 << 20
@@ -31,6 +32,8 @@ class Batch:
     problems: list[Problem] = field(default_factory=list)
     done: int = 0
     total: int = 0
+    # Events recorded apart from their span (OTLP log records), attached to it by the store.
+    events: list[SpanEvents] = field(default_factory=list)
 
 
 def parse_json(data: bytes) -> tuple[object, str | None]:
@@ -212,6 +215,8 @@ class JsonFileReader:
                 for item in fmt.decode_lazy(value, self.source, location, raw):
                     if isinstance(item, Span):
                         batch.spans.append(item)
+                    elif isinstance(item, SpanEvents):
+                        batch.events.append(item)
                     else:
                         batch.problems.append(item)
                 return
@@ -226,6 +231,8 @@ class JsonFileReader:
             for item in fmt.decode(record, self.source, location):
                 if isinstance(item, Span):
                     batch.spans.append(item)
+                elif isinstance(item, SpanEvents):
+                    batch.events.append(item)
                 else:
                     batch.problems.append(item)
 

@@ -11,15 +11,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspector.formats.console import decode_console_span, is_console_span
+from inspector.formats.mlflow_json import decode_json as decode_mlflow_json
+from inspector.formats.mlflow_json import is_mlflow_json
 from inspector.formats.otlp import (
     BadRecord,
     decode_traces,
     decode_traces_lazy,
     is_otlp_traces,
 )
+from inspector.formats.otlp_logs import decode_logs, is_otlp_logs
 from inspector.model import Problem, Span
+from inspector.model.span import SpanEvents
 
-Decoded = Iterator[Span | Problem]
+# Spans, problems, and events recorded apart from their span (log records) to attach by id.
+Decoded = Iterator[Span | Problem | SpanEvents]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +46,14 @@ def _console(record: dict[str, Any], source: str, location: str) -> Decoded:
 
 
 def _otlp_logs(record: dict[str, Any], source: str, location: str) -> Decoded:
-    yield Problem(source, location, "OTLP logs record: log records are not read yet")
+    yield from decode_logs(record, source, location)
 
 
 RECORD_FORMATS: list[RecordFormat] = [
     RecordFormat("otlp-json", is_otlp_traces, decode_traces, decode_traces_lazy),
     RecordFormat("otel-console", is_console_span, _console),
-    RecordFormat(
-        "otlp-logs",
-        lambda r: isinstance(r, dict) and ("resourceLogs" in r or "resource_logs" in r),
-        _otlp_logs,
-    ),
+    RecordFormat("otlp-logs", is_otlp_logs, _otlp_logs),
+    RecordFormat("mlflow-json", is_mlflow_json, decode_mlflow_json),
 ]
 
 

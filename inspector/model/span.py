@@ -139,6 +139,47 @@ class Document:
     metadata: Any = None
 
 
+# Reserved names for what readers attach to spans beyond the source's own attributes.
+FEEDBACK_EVENT = "feedback"  # an Event carrying one Feedback as ``feedback.*`` attributes
+LOG_BODY = "log.body"  # the decoded body of an OTLP log record turned into an Event
+
+
+@dataclass(slots=True)
+class Feedback:
+    """A judgement recorded about a span or its trace (Phoenix annotation, MLflow assessment).
+
+    ``annotator`` is who gave it (a user, a judge model, a function) and ``annotator_kind`` what
+    kind of annotator that is (``HUMAN``, ``LLM``, ``CODE`` ...). ``level`` says whether it was
+    given about the span itself or about its whole trace.
+    """
+
+    name: str
+    label: str | None = None
+    score: float | None = None
+    explanation: str | None = None
+    annotator: str | None = None
+    annotator_kind: str | None = None
+    level: str = "span"
+    source: str | None = None
+    time_ns: int | None = None
+    metadata: Any = None
+
+
+@dataclass(slots=True)
+class SpanEvents:
+    """Events recorded apart from their span (OTLP log records), to be attached to it by id.
+
+    A logs file is read on its own, possibly before the traces file that holds the span; the
+    store keeps these and hands them back with the span.
+    """
+
+    trace_id: str
+    span_id: str
+    events: list[Event] = field(default_factory=list)
+    source: str = ""
+    location: str = ""
+
+
 @dataclass(slots=True)
 class LlmView:
     """What an LLM-aware reader of a span wants, whichever convention recorded it.
@@ -164,6 +205,7 @@ class LlmView:
     session_id: str | None = None
     tool_name: str | None = None
     sources: dict[str, str] = field(default_factory=dict)
+    feedback: list[Feedback] = field(default_factory=list)
 
 
 @dataclass(slots=True)

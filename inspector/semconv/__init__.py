@@ -1,4 +1,4 @@
-"""Attribute dialects into the LLM view: OpenInference, OTel GenAI (more plug in beside them).
+"""Attribute dialects into the LLM view: OpenInference, OTel GenAI, MLflow, OpenLLMetry.
 
 Two entry points. :func:`summarize` is the ingest hot path: a handful of dictionary look-ups that
 give the fields the store sorts, filters and rolls up on. :func:`llm_view` is the full decode
@@ -10,9 +10,10 @@ keeps the more specific one.
 from __future__ import annotations
 
 from inspector.model import LlmView, Span, SpanKind, Summary
-from inspector.semconv import genai, openinference
+from inspector.semconv import feedback, genai, mlflow, openinference, openllmetry
 
-DIALECTS = (openinference, genai)
+# Most specific first (FORMATS.md section 8, kind resolution): each fills only what is unset.
+DIALECTS = (openinference, genai, mlflow, openllmetry)
 
 # The attribute keys any dialect's ``summarize`` reads. The ingest fast path decodes only these
 # (plus the raw record, for the full view later), so every dialect must declare its keys.
@@ -37,6 +38,13 @@ def llm_view(span: Span) -> LlmView:
     view = LlmView()
     openinference.fill_view(span.attributes, view)
     genai.fill_view(span.attributes, span.events, view)
+    mlflow.fill_view(span.attributes, span.events, view)
+    openllmetry.fill_view(span.attributes, span.events, view)
+    view.feedback = feedback.feedback(span)
+    if view.feedback:
+        view.sources["feedback"] = ", ".join(
+            sorted({f.source or "feedback" for f in view.feedback})
+        )
     if view.usage.total is None and view.usage.input is not None and view.usage.output is not None:
         view.usage.total = view.usage.input + view.usage.output
     return view

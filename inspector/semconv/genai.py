@@ -1,8 +1,12 @@
 """The OpenTelemetry GenAI semantic conventions (``gen_ai.*``), every generation seen in files.
 
-Current form: ``gen_ai.input.messages`` / ``gen_ai.output.messages`` / ``gen_ai.system_instructions``
-as JSON strings or structured values holding typed parts. Older forms: ``gen_ai.prompt`` /
-``gen_ai.completion`` on span events (v1.26-1.27) and the ``gen_ai.usage.prompt_tokens`` names.
+Current form (v1.37+): ``gen_ai.input.messages`` / ``gen_ai.output.messages`` /
+``gen_ai.system_instructions`` as JSON strings or structured values holding typed parts, on the
+span or on a ``gen_ai.client.inference.operation.details`` log event. Older forms: per-message log
+events (v1.28-1.36: ``gen_ai.user.message`` ... ``gen_ai.choice``, bodies in OpenAI shape),
+``gen_ai.prompt`` / ``gen_ai.completion`` on span events (v1.26-1.27), and the
+``gen_ai.usage.prompt_tokens`` names. Log records reach the span as events (see
+:mod:`inspector.formats.otlp_logs`) with their body under :data:`LOG_BODY`.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from inspector.model import Event, LlmView, Message, Part, SpanKind, Summary
+from inspector.model.span import LOG_BODY
+from inspector.semconv import chat_shapes
 from inspector.semconv.values import as_float, as_int, as_str, loads_lenient, to_text
 
 NAME = "genai"
@@ -29,6 +35,16 @@ OPERATION_KINDS: dict[str, SpanKind] = {
 _INPUT_TOKEN_KEYS = ("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens")
 _OUTPUT_TOKEN_KEYS = ("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens")
 
+OPERATION_DETAILS = "gen_ai.client.inference.operation.details"
+# v1.28-1.36 per-message log events and the role each one speaks in.
+MESSAGE_EVENTS = {
+    "gen_ai.system.message": "system",
+    "gen_ai.user.message": "user",
+    "gen_ai.assistant.message": "assistant",
+    "gen_ai.tool.message": "tool",
+}
+CHOICE_EVENT = "gen_ai.choice"
+
 # Every key :func:`summarize` reads (the ingest fast path keeps only these; a test checks it).
 SUMMARY_KEYS = frozenset(
     {
@@ -39,6 +55,7 @@ SUMMARY_KEYS = frozenset(
         "gen_ai.system",
         *_INPUT_TOKEN_KEYS,
         *_OUTPUT_TOKEN_KEYS,
+        "gen_ai.usage.total_tokens",
         "gen_ai.conversation.id",
     }
 )
@@ -70,6 +87,8 @@ def summarize(attrs: dict[str, Any], out: Summary) -> None:
         out.input_tokens = as_int(_first(attrs, _INPUT_TOKEN_KEYS)[1])
     if out.output_tokens is None:
         out.output_tokens = as_int(_first(attrs, _OUTPUT_TOKEN_KEYS)[1])
+    if out.total_tokens is None:  # not in the spec (total = input + output), but emitted by some
+        out.total_tokens = as_int(attrs.get("gen_ai.usage.total_tokens"))
     if out.session_id is None:
         conversation = attrs.get("gen_ai.conversation.id")
         if conversation:
@@ -91,10 +110,26 @@ def _part(raw: object) -> Part:
         )
     if kind == "tool_call_response":
         return Part("tool_result", text=to_text(raw.get("response")), id=as_str(raw.get("id")))
+    if kind == "server_tool_call":
+        return Part(
+            "tool_call",
+            name=as_str(raw.get("name")),
+            arguments=to_text(raw.get("server_tool_call")),
+            id=as_str(raw.get("id")),
+        )
+    if kind == "server_tool_call_response":
+        return Part(
+            "tool_result",
+            text=to_text(raw.get("server_tool_call_response")),
+            id=as_str(raw.get("id")),
+        )
     if kind == "uri":
         return Part(as_str(raw.get("modality")) or "uri", text=as_str(raw.get("uri")))
+    if kind == "file":
+        return Part(as_str(raw.get("modality")) or "file", text=as_str(raw.get("file_id")))
     if kind == "blob":
-        return Part(as_str(raw.get("modality")) or "blob", text="<binary content omitted>")
+        mime = as_str(raw.get("mime_type")) or as_str(raw.get("modality")) or "binary"
+        return Part(as_str(raw.get("modality")) or "blob", text=f"<{mime} content omitted>")
     rest = {k: v for k, v in raw.items() if k != "type"}
     return Part(kind, text=to_text(rest))
 
@@ -142,6 +177,97 @@ def _legacy_event_messages(events: list[Event], attr: str) -> list[Message]:
     return []
 
 
+def _body(event: Event) -> Any:
+    """A GenAI event's body: a log record's body, else the event's own attributes."""
+    body = event.attributes.get(LOG_BODY)
+    if body is None:
+        body = {k: v for k, v in event.attributes.items() if not k.startswith("gen_ai.")}
+    return loads_lenient(body)
+
+
+def log_event_messages(events: list[Event]) -> tuple[list[Message], list[Message]]:
+    """Input and output messages from v1.28-1.36 per-message events, in event order."""
+    inputs: list[Message] = []
+    choices: list[tuple[int, Message]] = []
+    for event in events:
+        role = MESSAGE_EVENTS.get(event.name)
+        if role is not None:
+            body = _body(event)
+            raw = body if isinstance(body, dict) else {"content": body}
+            if role == "tool" and "id" in raw and "tool_call_id" not in raw:
+                raw = {**raw, "tool_call_id": raw["id"]}
+            msg = chat_shapes.message({**raw, "role": raw.get("role") or role}, role)
+            inputs.append(msg or Message(role))
+        elif event.name == CHOICE_EVENT:
+            body = _body(event)
+            if not isinstance(body, dict):
+                continue
+            reply = body.get("message")
+            msg = chat_shapes.message(reply if isinstance(reply, dict) else {}, "assistant")
+            msg = msg or Message("assistant")
+            msg.finish_reason = as_str(body.get("finish_reason"))
+            choices.append((as_int(body.get("index")) or 0, msg))
+    return inputs, [m for _, m in sorted(choices, key=lambda c: c[0])]
+
+
+def _details(events: list[Event]) -> dict[str, Any]:
+    """The attributes of the first ``gen_ai.client.inference.operation.details`` event."""
+    for event in events:
+        if event.name == OPERATION_DETAILS:
+            return event.attributes
+    return {}
+
+
+def _instructions_and_inputs(attrs: dict[str, Any]) -> list[Message]:
+    found: list[Message] = []
+    system = loads_lenient(attrs.get("gen_ai.system_instructions"))
+    if system is not None:
+        parts = [_part(p) for p in system] if isinstance(system, list) else [_part(system)]
+        found.append(Message("system", parts))
+    return found + structured_messages(attrs.get("gen_ai.input.messages"))
+
+
+def _fill_messages(attrs: dict[str, Any], events: list[Event], view: LlmView) -> None:
+    src = view.sources
+    details = _details(events) if events else {}
+    if not view.input_messages:
+        found = _instructions_and_inputs(attrs)
+        where = "gen_ai.input.messages"
+        if not found and details:
+            found = _instructions_and_inputs(details)
+            where = f"event {OPERATION_DETAILS}"
+        if found:
+            view.input_messages = found
+            src["input_messages"] = where
+    if not view.output_messages:
+        found = structured_messages(attrs.get("gen_ai.output.messages"))
+        where = "gen_ai.output.messages"
+        if not found and details:
+            found = structured_messages(details.get("gen_ai.output.messages"))
+            where = f"event {OPERATION_DETAILS}"
+        if found:
+            view.output_messages = found
+            src["output_messages"] = where
+    if events and (not view.input_messages or not view.output_messages):
+        inputs, outputs = log_event_messages(events)
+        if inputs and not view.input_messages:
+            view.input_messages = inputs
+            src["input_messages"] = "events gen_ai.*.message"
+        if outputs and not view.output_messages:
+            view.output_messages = outputs
+            src["output_messages"] = f"events {CHOICE_EVENT}"
+    if not view.input_messages:
+        found = _legacy_event_messages(events, "gen_ai.prompt")
+        if found:
+            view.input_messages = found
+            src["input_messages"] = "event gen_ai.content.prompt"
+    if not view.output_messages:
+        found = _legacy_event_messages(events, "gen_ai.completion")
+        if found:
+            view.output_messages = found
+            src["output_messages"] = "event gen_ai.content.completion"
+
+
 def fill_view(attrs: dict[str, Any], events: list[Event], view: LlmView) -> None:
     """Fill the LLM view from GenAI attributes and legacy content events, with provenance."""
     summary = Summary()
@@ -150,44 +276,24 @@ def fill_view(attrs: dict[str, Any], events: list[Event], view: LlmView) -> None
     if view.model is None and summary.model:
         view.model = summary.model
         src["model"] = (
-            "gen_ai.response.model" if attrs.get("gen_ai.response.model") else "gen_ai.request.model"
+            "gen_ai.response.model"
+            if attrs.get("gen_ai.response.model")
+            else "gen_ai.request.model"
         )
     if view.provider is None and summary.provider:
         view.provider = summary.provider
         src["provider"] = (
             "gen_ai.provider.name" if attrs.get("gen_ai.provider.name") else "gen_ai.system"
         )
-    if not view.input_messages:
-        found: list[Message] = []
-        system = loads_lenient(attrs.get("gen_ai.system_instructions"))
-        if system is not None:
-            parts = [_part(p) for p in system] if isinstance(system, list) else [_part(system)]
-            found.append(Message("system", parts))
-        found += structured_messages(attrs.get("gen_ai.input.messages"))
-        if found:
-            view.input_messages = found
-            src["input_messages"] = "gen_ai.input.messages"
-        else:
-            found = _legacy_event_messages(events, "gen_ai.prompt")
-            if found:
-                view.input_messages = found
-                src["input_messages"] = "event gen_ai.content.prompt"
-    if not view.output_messages:
-        found = structured_messages(attrs.get("gen_ai.output.messages"))
-        if found:
-            view.output_messages = found
-            src["output_messages"] = "gen_ai.output.messages"
-        else:
-            found = _legacy_event_messages(events, "gen_ai.completion")
-            if found:
-                view.output_messages = found
-                src["output_messages"] = "event gen_ai.content.completion"
+    _fill_messages(attrs, events, view)
     usage = view.usage
     if usage.input is None and summary.input_tokens is not None:
         usage.input = summary.input_tokens
         src["usage"] = _first(attrs, _INPUT_TOKEN_KEYS)[0] or "gen_ai.usage.*"
     if usage.output is None:
         usage.output = summary.output_tokens
+    if usage.total is None:
+        usage.total = summary.total_tokens
     if usage.cache_read is None:
         usage.cache_read = as_int(attrs.get("gen_ai.usage.cache_read.input_tokens"))
     if usage.cache_write is None:

@@ -290,7 +290,25 @@ class StoreReader:
         return [_span_row(r, trace_id) for r in self.conn.execute(sql, (run_id,))]
 
     def span(self, trace_id: str, span_id: str) -> Span | None:
-        """One span with its full payload decoded."""
+        """One span with its full payload decoded, and the events recorded apart from it."""
+        span = self._span(trace_id, span_id)
+        if span is not None:
+            span.events.extend(self._span_events(trace_id, span_id))
+        return span
+
+    def _span_events(self, trace_id: str, span_id: str) -> list[Event]:
+        """Log-record events of a span (GenAI prompts and replies), in time then file order."""
+        try:
+            rows = self.conn.execute(
+                "SELECT name, time_ns, attributes FROM span_events "
+                "WHERE trace_id = ? AND span_id = ? ORDER BY time_ns IS NULL, time_ns, id",
+                (trace_id, span_id),
+            ).fetchall()
+        except sqlite3.OperationalError:  # a store written before span_events existed
+            return []
+        return [Event(r[0], r[1], orjson.loads(r[2])) for r in rows]
+
+    def _span(self, trace_id: str, span_id: str) -> Span | None:
         row = self.conn.execute(
             "SELECT s.span_id, s.parent_id, s.name, s.kind, s.status, s.status_message, "
             "s.start_ns, s.end_ns, s.location, s.payload, src.path, raw.format, raw.data, "

@@ -17,6 +17,9 @@ import is opened as is, because it already is an index. Tables:
               ``raws`` for all the spans it holds, and its ordinal in it. ``depth`` is not
               stored: trees are walked from the parent links.
 ``raws``      source records (an OTLP JSON line) kept verbatim, with their format name.
+``span_events`` events recorded apart from their span (OTLP log records: GenAI prompts and
+              replies), keyed by trace and span id -- not by run, since a logs file may be read
+              before the traces file -- and appended to the span's events when it is read.
 ``problems``  every input record that could not be read: source, location, reason.
 
 Ids are lowercase hex text; times are UTC nanoseconds since the epoch; ``status`` is 0 unset,
@@ -90,6 +93,17 @@ CREATE TABLE IF NOT EXISTS raws (
     format TEXT NOT NULL,
     data   BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS span_events (
+    id         INTEGER PRIMARY KEY,
+    trace_id   TEXT NOT NULL,
+    span_id    TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    time_ns    INTEGER,
+    attributes BLOB NOT NULL,
+    source_id  INTEGER REFERENCES sources (id),
+    location   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS span_events_span ON span_events (trace_id, span_id);
 CREATE TABLE IF NOT EXISTS problems (
     id       INTEGER PRIMARY KEY,
     source   TEXT NOT NULL,

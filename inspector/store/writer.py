@@ -13,6 +13,7 @@ import orjson
 from inspector import semconv
 from inspector.model import Problem, Span, SpanKind
 from inspector.model.pricing import Pricing
+from inspector.model.span import SpanEvents
 from inspector.store.rollup import LOAD_SQL, RECOMPUTE_SQL, UPDATE_SQL, RunState
 from inspector.store.schema import SPAN_COLUMNS
 
@@ -53,6 +54,13 @@ def payload(span: Span) -> bytes:
         return json.dumps(body, default=_plain, ensure_ascii=False).encode("utf-8", "replace")
 
 
+def _event_attributes(attributes: dict[str, Any]) -> bytes:
+    try:
+        return orjson.dumps(attributes)
+    except TypeError:  # an int beyond 64 bits or a lone surrogate: keep it, as text
+        return json.dumps(attributes, default=_plain, ensure_ascii=False).encode("utf-8", "replace")
+
+
 def _plain(value: object) -> object:
     fields = getattr(value, "__slots__", None)
     if fields:
@@ -75,11 +83,31 @@ class Prepared:
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     raws: list[tuple[str, bytes]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # (trace_id, span_id, name, time_ns, attributes JSON, source path, location)
+    events: list[tuple[str, str, str, int | None, bytes, str, str]] = field(default_factory=list)
 
 
-def prepare(spans: Iterable[Span], problems: Iterable[Problem], pricing: Pricing) -> Prepared:
-    """Derive every stored column of a batch (a pure function of the spans)."""
+def prepare(
+    spans: Iterable[Span],
+    problems: Iterable[Problem],
+    pricing: Pricing,
+    events: Iterable[SpanEvents] = (),
+) -> Prepared:
+    """Derive every stored column of a batch (a pure function of its input)."""
     out = Prepared(problems=list(problems))
+    out.events = [
+        (
+            group.trace_id,
+            group.span_id,
+            event.name,
+            event.time_ns,
+            _event_attributes(event.attributes),
+            group.source,
+            group.location,
+        )
+        for group in events
+        for event in group.events
+    ]
     raw_slots: dict[int, int] = {}
     summarize = semconv.summarize
     cost_of = pricing.cost
@@ -182,6 +210,7 @@ class StoreWriter:
         *,
         source_ids: dict[str, int] | None = None,
         position: tuple[int, str, dict[str, Any]] | None = None,
+        events: Sequence[SpanEvents] = (),
     ) -> Change:
         """Write one batch in one transaction and update the rollups of the runs it touched.
 
@@ -192,8 +221,10 @@ class StoreWriter:
             source_ids: source path -> id, for the spans' ``source``.
             position: ``(source_id, format, position)`` to save with the batch, so a follower
                 resumes exactly after what was committed.
+            events: events recorded apart from their spans (log records), kept by trace and
+                span id and handed back with the span whenever it is read.
         """
-        prepared = prepare(spans, problems, self.pricing)
+        prepared = prepare(spans, problems, self.pricing, events)
         return self.commit(prepared, source_ids=source_ids, position=position)
 
     def commit(
@@ -257,6 +288,11 @@ class StoreWriter:
                 )
             )
         problem_rows = [(p.source, p.location, p.message) for p in batch.problems]
+        event_rows = [(*e[:5], ids.get(e[5]), e[6]) for e in batch.events]
+        for event in batch.events:  # a run already shown gets new events: say it changed
+            tid = event[0]
+            if tid in runs and tid not in change.added and tid not in change.changed:
+                change.changed.append(tid)
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -277,6 +313,12 @@ class StoreWriter:
                 conn.executemany(
                     "INSERT INTO problems (source, location, message) VALUES (?, ?, ?)",
                     problem_rows,
+                )
+            if event_rows:
+                conn.executemany(
+                    "INSERT INTO span_events (trace_id, span_id, name, time_ns, attributes, "
+                    "source_id, location) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    event_rows,
                 )
             clean = touched - dirty
             if clean:
