@@ -15,6 +15,9 @@ from typing import Any
 
 import orjson
 
+from inspector.diff import DiffOptions, diff_spans
+from inspector.diff.report import format_span_diff, printable
+from inspector.model.pricing import Pricing
 from inspector.store.queries import StoreReader
 from inspector.workspace import Workspace
 
@@ -44,7 +47,7 @@ def summary_data(fmt: str, reader: StoreReader) -> dict[str, Any]:
         "llm_calls": totals.llm_calls,
         "input_tokens": totals.input_tokens,
         "output_tokens": totals.output_tokens,
-        "cost_usd": None if totals.cost_usd is None else round(totals.cost_usd, 6),
+        "cost_usd": totals.cost_usd,
         "models": totals.models,
         "problems": [
             {"source": p.source, "location": p.location, "message": p.message}
@@ -84,7 +87,9 @@ def _human(data: dict[str, Any], priced: int) -> str:
         f"problems  {len(data['problems'])}",
         "",
     ]
-    header = f"{'start (UTC)':<27} {'name':<32} {'spans':>6} {'err':>4} {'ms':>10} {'in':>8} {'out':>8}"
+    header = (
+        f"{'start (UTC)':<27} {'name':<32} {'spans':>6} {'err':>4} {'ms':>10} {'in':>8} {'out':>8}"
+    )
     lines.append(header)
     for run in data["runs"][:50]:
         ms = "running" if run["duration_ms"] is None else f"{run['duration_ms']:.1f}"
@@ -121,8 +126,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
         reasons = "; ".join(
             f"{p['source']}: {p['location']}: {p['message']}" for p in data["problems"][:5]
         )
-        print(f"trace-inspector: no spans could be read from {path}"
-              + (f" ({reasons})" if reasons else ""), file=sys.stderr)
+        print(
+            f"trace-inspector: no spans could be read from {path}"
+            + (f" ({reasons})" if reasons else ""),
+            file=sys.stderr,
+        )
         if args.json:
             sys.stdout.write(orjson.dumps(data).decode() + "\n")
         return EXIT_NOTHING
@@ -131,6 +139,68 @@ def cmd_summary(args: argparse.Namespace) -> int:
     else:
         print(_human(data, totals.priced_calls))
     return EXIT_OK
+
+
+_CANDIDATES_SHOWN = 10
+
+
+def find_span(reader: StoreReader, prefix: str) -> tuple[str, str] | str:
+    """``(trace_id, span_id)`` of the one span whose id starts with ``prefix``, or why not."""
+    found = reader.find_spans(prefix, limit=1000)
+    exact = [ref for ref in found if ref[1].lower() == prefix.lower()]
+    if len(exact) == 1:
+        return exact[0]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        return f"no span id starts with {printable(prefix)!r}"
+    shown = "".join(f"\n  {span} (run {trace})" for trace, span in found[:_CANDIDATES_SHOWN])
+    more = len(found) - _CANDIDATES_SHOWN
+    more_text = f"\n  ... and {more}{'+' if len(found) == 1000 else ''} more" if more > 0 else ""
+    return f"span id prefix {printable(prefix)!r} is ambiguous; it matches:{shown}{more_text}"
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    try:
+        workspace = Workspace(path)
+    except (FileNotFoundError, ValueError, PermissionError, IsADirectoryError) as exc:
+        reason = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
+        print(f"trace-inspector: {reason}", file=sys.stderr)
+        return EXIT_NOTHING
+    try:
+        workspace.load()
+        reader = workspace.reader()
+        try:
+            if reader.totals().spans == 0:
+                print(f"trace-inspector: no spans could be read from {path}", file=sys.stderr)
+                return EXIT_NOTHING
+            spans = []
+            for which, prefix in (("SPAN_A", args.span_a), ("SPAN_B", args.span_b)):
+                found = find_span(reader, prefix)
+                span = None if isinstance(found, str) else reader.span(*found)
+                if span is None:
+                    print(f"trace-inspector: {which}: {found}", file=sys.stderr)
+                    return EXIT_NOTHING
+                spans.append(span)
+        finally:
+            reader.close()
+    finally:
+        workspace.close()
+    options = DiffOptions(ignore_whitespace=args.ignore_whitespace)
+    diff = diff_spans(spans[0], spans[1], options, pricing=Pricing.load())
+    if args.json:
+        records = [m.to_dict(args.context) for m in diff.messages]
+        sys.stdout.write(orjson.dumps(records).decode() + "\n")
+    else:
+        print(format_span_diff(diff, args.context))
+    return EXIT_OK
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    from inspector.live.tail import run_tail  # watchdog is loaded only for tail
+
+    return run_tail(Path(args.path), as_json=args.json, since_start=args.since_start)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,10 +213,29 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("path", help="a trace file, a folder, or a SQLite database")
     summary.add_argument("--json", action="store_true", help="machine-readable output")
     summary.set_defaults(func=cmd_summary)
+    diff = sub.add_parser("diff", help="diff two spans' prompts and responses message by message")
+    diff.add_argument("path", help="a trace file, a folder, or a SQLite database")
+    diff.add_argument("span_a", metavar="SPAN_A", help="span id or a unique prefix of one")
+    diff.add_argument("span_b", metavar="SPAN_B", help="span id or a unique prefix of one")
+    diff.add_argument("--json", action="store_true", help="a JSON list of message-level changes")
+    diff.add_argument(
+        "-w", "--ignore-whitespace", action="store_true", help="ignore whitespace in lines"
+    )
+    diff.add_argument(
+        "-U", "--context", type=int, default=3, metavar="N", help="lines of context (default 3)"
+    )
+    diff.set_defaults(func=cmd_diff)
+    tail = sub.add_parser("tail", help="print spans as they are written, until Ctrl+C")
+    tail.add_argument("path", help="a trace file, a folder, or a SQLite database to follow")
+    tail.add_argument("--json", action="store_true", help="one JSON object per span per line")
+    tail.add_argument(
+        "--since-start", action="store_true", help="print the spans already there first"
+    )
+    tail.set_defaults(func=cmd_tail)
     return parser
 
 
-SUBCOMMANDS = frozenset({"summary"})
+SUBCOMMANDS = frozenset({"summary", "diff", "tail"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
