@@ -6,8 +6,6 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-import sqlite_utils
-
 from inspector.store.schema import (
     APPLICATION_ID,
     DEFERRED_INDEXES,
@@ -47,11 +45,12 @@ def create(path: Path, *, live: bool = False, durable: bool = True) -> sqlite3.C
     conn.execute("PRAGMA wal_autocheckpoint = 10000")
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA cache_size = -65536")
-    db = sqlite_utils.Database(conn)
-    existing = set(db.table_names())
+    existing = _tables(conn)
     if existing and not existing >= REQUIRED_TABLES:
         raise StoreError(f"{path} is a SQLite database but not a Trace Inspector store")
-    db.executescript(TABLES)
+    if existing:
+        migrate_columns(conn)
+    conn.executescript(TABLES)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(
         "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?), "
@@ -59,8 +58,49 @@ def create(path: Path, *, live: bool = False, durable: bool = True) -> sqlite3.C
         (str(SCHEMA_VERSION),),
     )
     if live:
-        db.executescript(DEFERRED_INDEXES)
+        conn.executescript(DEFERRED_INDEXES)
     return conn
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _literal(default: str) -> object:
+    """A column default as PRAGMA table_info gives it (SQL text) as a Python value."""
+    if default.startswith("'") and default.endswith("'"):
+        return default[1:-1].replace("''", "'")
+    try:
+        return int(default)
+    except ValueError:
+        return float(default)
+
+
+def migrate_columns(conn: sqlite3.Connection) -> list[str]:
+    """Add the columns a store written by an older version lacks, before its tables' indexes
+    are created (new tables come from ``CREATE TABLE IF NOT EXISTS``). Returns
+    ``table.column`` for each column added."""
+    reference = sqlite3.connect(":memory:")
+    reference.executescript(TABLES)
+    missing: list[tuple[str, str, str, object]] = []
+    for table in _tables(reference) & _tables(conn):
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        for _, name, kind, notnull, default, _pk in reference.execute(
+            f"PRAGMA table_info({table})"
+        ):
+            if name not in have:
+                fill = _literal(default) if notnull and default is not None else None
+                missing.append((table, name, kind or "TEXT", fill))
+    reference.close()
+    if not missing:
+        return []
+    import sqlite_utils  # only for migrations: importing it costs ~1 s where pandas is installed
+
+    db = sqlite_utils.Database(conn)
+    types = {"INTEGER": int, "REAL": float, "BLOB": bytes}
+    for table, name, kind, fill in missing:
+        db.table(table).add_column(name, types.get(kind, str), not_null_default=fill)
+    return [f"{table}.{name}" for table, name, _, _ in missing]
 
 
 def build_deferred_indexes(conn: sqlite3.Connection) -> None:

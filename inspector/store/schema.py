@@ -143,4 +143,5 @@ SPAN_COLUMNS = (
     "raw_index",
 )
 
-REQUIRED_TABLES = frozenset({"meta", "runs", "spans", "problems", "sources", "raws"})
+# What makes a SQLite file one of our stores; newer tables are added to older stores on open.
+REQUIRED_TABLES = frozenset({"meta", "runs", "spans", "problems", "sources"})

@@ -142,3 +142,34 @@ def test_readonly_open_never_writes(tmp_path: Path) -> None:
         reader.conn.execute("DELETE FROM spans")
     reader.close()
     assert path.read_bytes() == before
+
+
+def test_older_store_is_migrated(tmp_path: Path) -> None:
+    """A store from before raws/span_events gains them (and their columns) when written again."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES ('schema_version', '1');"
+        "CREATE TABLE sources (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
+        " format TEXT NOT NULL, position TEXT NOT NULL DEFAULT '{}');"
+        "CREATE TABLE runs (id INTEGER PRIMARY KEY, trace_id TEXT NOT NULL UNIQUE);"
+        "INSERT INTO runs (trace_id) VALUES ('2222');"
+        "CREATE TABLE spans (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL,"
+        " span_id TEXT NOT NULL, parent_id TEXT, name TEXT NOT NULL, kind TEXT NOT NULL,"
+        " status INTEGER NOT NULL, payload BLOB, UNIQUE (run_id, span_id));"
+        "CREATE TABLE problems (id INTEGER PRIMARY KEY, source TEXT NOT NULL,"
+        " location TEXT NOT NULL, message TEXT NOT NULL);"
+    )
+    conn.close()
+    writer = StoreWriter(create(path), Pricing({}))
+    writer.write([span("a" * 16, None, 0, 9), llm("b" * 16, "a" * 16, 1, 2)])
+    reader = StoreReader.open(path)
+    run = reader.run(T)
+    assert run is not None and run.spans == 2 and run.llm_calls == 1
+    assert reader.span(T, "b" * 16) is not None
+    old = reader.run("2222")
+    assert old is not None and old.spans == 0 and old.models == ""
+    reader.close()
