@@ -1,0 +1,276 @@
+"""One opened path in the window: its workspace, its load worker and its per-run indexes.
+
+The session owns the GUI thread's :class:`StoreReader` (bounded queries only: a page of runs,
+the children of one span, one span's payload) and hands everything heavier to workers: the
+load itself, run indexes (all spans of a run, with rollups) and full-text searches.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from inspector.store.queries import StoreReader
+from inspector.ui.gcpolicy import freeze_long_lived, release_load_garbage
+from inspector.ui.models.runindex import RunIndex, build_index
+from inspector.ui.workers import LoadWorker, TaskRunner
+from inspector.workspace import Progress, Workspace
+
+INDEX_CACHE = 6  # run indexes kept (a 100,000-span run is ~40 MB)
+
+
+class Session(QObject):
+    """A workspace being (or done) loading, seen from the GUI thread.
+
+    Batches from the worker are coalesced (at most one update every 100 ms) so a fast loader
+    cannot flood the event loop.
+    """
+
+    #: trace ids added, trace ids changed, progress (coalesced)
+    changed = Signal(list, list, object)
+    finished = Signal(object)
+    failed = Signal(str)
+    index_ready = Signal(object)
+    crashed = Signal(str)
+
+    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+        """Open ``path``.
+
+        Raises:
+            FileNotFoundError, ValueError, OSError, StoreError: it cannot be opened.
+        """
+        super().__init__(parent)
+        self.path = path
+        self.workspace = Workspace(path)
+        try:
+            self.reader: StoreReader = self.workspace.reader()
+        except BaseException:
+            self.workspace.close()
+            raise
+        self.progress = Progress()
+        self.loading = False
+        self.cancelled = False
+        self.error: str | None = None
+        self._closed = False
+        self._added: list[str] = []
+        self._changed: list[str] = []
+        self._pending_progress: Progress | None = None
+        self._flush = QTimer(self)
+        self._flush.setSingleShot(True)
+        self._flush.setInterval(100)
+        self._flush.timeout.connect(self._emit_changes)
+        self._worker: LoadWorker | None = None
+        self.tasks = TaskRunner(self)
+        self.tasks.crashed.connect(self.crashed)
+        self._indexes: OrderedDict[str, RunIndex] = OrderedDict()
+        self._indexing: set[str] = set()
+        self._stale: set[str] = set()
+        self._wanted: set[str] = set()
+        self._reindex = QTimer(self)
+        self._reindex.setSingleShot(True)
+        self._reindex.setInterval(1000)
+        self._reindex.timeout.connect(self._refresh_wanted)
+
+    # loading -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start reading the source on a worker (our own store files need no loading)."""
+        if not self.workspace.indexed:
+            QTimer.singleShot(0, self, self._finish_immediately)
+            self.loading = True
+            return
+        worker = LoadWorker(self.workspace, self)
+        worker.batch.connect(self._on_batch)
+        worker.done.connect(self._on_done)
+        worker.cancelled.connect(self._on_cancelled)
+        worker.failed.connect(self._on_failed)
+        worker.crashed.connect(self._on_crashed)
+        self._worker = worker
+        self.loading = True
+        worker.start()
+
+    def cancel(self) -> None:
+        if self._worker is not None and self.loading:
+            self._worker.cancel()
+
+    def _finish_immediately(self) -> None:
+        self.loading = False
+        self.finished.emit(self.progress)
+
+    def _on_batch(self, added: list[str], changed: list[str], progress: Progress) -> None:
+        if self._closed:
+            return
+        self._added += added
+        self._changed += changed
+        self._pending_progress = progress
+        self.progress = progress
+        for trace_id in (*added, *changed):
+            self._invalidate(trace_id)
+        if not self._flush.isActive():
+            self._flush.start()
+
+    def _emit_changes(self) -> None:
+        added, changed = list(dict.fromkeys(self._added)), list(dict.fromkeys(self._changed))
+        self._added, self._changed = [], []
+        progress, self._pending_progress = self._pending_progress, None
+        if self._closed or (not added and not changed and progress is None):
+            return
+        self.changed.emit(added, [c for c in changed if c not in added], progress or self.progress)
+
+    def _end(self, progress: Progress | None) -> None:
+        self._flush.stop()
+        self._emit_changes()
+        if progress is not None:
+            self.progress = progress
+        self.loading = False
+        self._reindex.stop()
+        self._refresh_wanted()  # the final state of the shown run, without waiting
+        release_load_garbage()
+
+    def _on_done(self, progress: Progress) -> None:
+        if self._closed:
+            return
+        self._end(progress)
+        self.finished.emit(progress)
+
+    def _on_cancelled(self, progress: Progress) -> None:
+        if self._closed:
+            return
+        self.cancelled = True
+        self._end(progress)
+        self.finished.emit(progress)
+
+    def _on_failed(self, message: str) -> None:
+        if self._closed:
+            return
+        self.error = message
+        self._end(None)
+        self.failed.emit(message)
+        self.finished.emit(self.progress)
+
+    def _on_crashed(self, trace: str) -> None:
+        if self._closed:
+            return
+        self.error = "internal error while loading"
+        self._end(None)
+        self.crashed.emit(trace)
+        self.finished.emit(self.progress)
+
+    # run indexes -------------------------------------------------------------------------
+
+    def cached_index(self, trace_id: str) -> RunIndex | None:
+        index = self._indexes.get(trace_id)
+        if index is not None:
+            self._indexes.move_to_end(trace_id)
+        return index
+
+    def request_index(self, trace_id: str) -> None:
+        """Build (or rebuild, if the run grew) a run's index; ``index_ready`` brings it."""
+        self._wanted = {trace_id}
+        if trace_id in self._indexing:
+            return
+        cached = self.cached_index(trace_id)
+        if cached is not None and trace_id not in self._stale:
+            self.index_ready.emit(cached)
+            return
+        self._stale.discard(trace_id)
+        self._indexing.add(trace_id)
+        open_reader = self.workspace.reader
+
+        def work() -> RunIndex:
+            reader = open_reader()
+            try:
+                rows = reader.span_rows(trace_id)
+            finally:
+                reader.close()
+            return build_index(trace_id, rows)
+
+        self.tasks.submit(
+            work, self._on_index, lambda message: self._index_failed(trace_id, message)
+        )
+
+    def _on_index(self, index: object) -> None:
+        assert isinstance(index, RunIndex)
+        trace_id = index.trace_id
+        self._indexing.discard(trace_id)
+        if self._closed:
+            return
+        freeze_long_lived()
+        self._indexes[trace_id] = index
+        self._indexes.move_to_end(trace_id)
+        while len(self._indexes) > INDEX_CACHE:
+            self._indexes.popitem(last=False)
+        self.index_ready.emit(index)
+        if trace_id in self._stale and trace_id in self._wanted and not self._reindex.isActive():
+            self._reindex.start()  # it grew while we were indexing it
+
+    def _index_failed(self, trace_id: str, message: str) -> None:
+        self._indexing.discard(trace_id)
+        if not self._closed:
+            self.failed.emit(f"could not index run {trace_id}: {message}")
+
+    def _invalidate(self, trace_id: str) -> None:
+        if trace_id in self._indexes or trace_id in self._indexing:
+            self._stale.add(trace_id)
+        if trace_id in self._wanted and not self._reindex.isActive():
+            # a growing run is re-indexed at most once a second: each pass reads all of it
+            self._reindex.start()
+
+    def _refresh_wanted(self) -> None:
+        for trace_id in self._wanted:
+            if trace_id not in self._indexing and (
+                trace_id in self._stale or trace_id not in self._indexes
+            ):
+                self.request_index(trace_id)
+
+    # misc ----------------------------------------------------------------------------------
+
+    def run_in_background(
+        self,
+        work: Callable[[StoreReader], object],
+        on_done: Callable[[object], None],
+        on_failed: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run a query with a reader of its own on the pool (e.g. a full-text search)."""
+        open_reader = self.workspace.reader
+
+        def task() -> object:
+            reader = open_reader()
+            try:
+                return work(reader)
+            finally:
+                reader.close()
+
+        def done(result: object) -> None:
+            if not self._closed:
+                on_done(result)
+
+        self.tasks.submit(task, done, on_failed)
+
+    @property
+    def busy(self) -> bool:
+        """Loading, indexing or searching, or updates not yet delivered."""
+        return (
+            self.loading
+            or self._flush.isActive()
+            or self._reindex.isActive()
+            or self.tasks.busy
+            or bool(self._indexing)
+        )
+
+    def close(self) -> None:
+        """Stop the worker, wait for tasks, close the reader and remove a temporary index."""
+        if self._closed:
+            return
+        self._closed = True
+        self._flush.stop()
+        self._reindex.stop()
+        if self._worker is not None:
+            self._worker.cancel()
+            self._worker.wait()
+        self.tasks.wait()
+        self.reader.close()
+        self.workspace.close()

@@ -1,0 +1,150 @@
+"""Background work for the window: loading a workspace, and small query tasks.
+
+Results come back to the GUI thread only through queued signals (the signal objects live on
+the GUI thread, so Qt queues every emit from a worker). Environment failures (a file that
+disappears, a locked database) arrive as ``failed`` with a message for the user; bugs arrive as
+``crashed`` with a traceback for the exception dialog.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
+
+from inspector.store.connection import StoreError
+from inspector.store.writer import Change
+from inspector.workspace import Cancelled, Progress, Workspace
+
+#: failures of the environment, not of the program: shown as messages, never as crashes
+ENVIRONMENT_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    sqlite3.Error,
+    StoreError,
+    ValueError,
+)
+
+
+class LoadWorker(QThread):
+    """Runs :meth:`Workspace.load` on its own thread and reports each committed batch."""
+
+    #: trace ids added, trace ids changed, a snapshot of the progress
+    batch = Signal(list, list, object)
+    done = Signal(object)
+    cancelled = Signal(object)
+    failed = Signal(str)
+    crashed = Signal(str)
+
+    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._workspace = workspace
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop after the batch being written (what was committed stays usable)."""
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    def _on_batch(self, change: Change, progress: Progress) -> None:
+        self.batch.emit(list(change.added), list(change.changed), dataclasses.replace(progress))
+
+    def run(self) -> None:
+        try:
+            progress = self._workspace.load(self._on_batch, self._cancel)
+        except Cancelled:
+            self.cancelled.emit(dataclasses.replace(self._workspace.progress))
+        except ENVIRONMENT_ERRORS as exc:
+            self.failed.emit(str(exc) or type(exc).__name__)
+        except Exception:  # a bug: hand the traceback to the exception dialog
+            self.crashed.emit(traceback.format_exc())
+        else:
+            self.done.emit(dataclasses.replace(progress))
+
+
+class _Relay(QObject):
+    """Carries one task's outcome back to the GUI thread."""
+
+    finished = Signal(object)
+    failed = Signal(str)
+    crashed = Signal(str)
+
+
+class _Task(QRunnable):
+    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self._work = work
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except ENVIRONMENT_ERRORS as exc:
+            self._relay.failed.emit(str(exc) or type(exc).__name__)
+        except Exception:  # a bug: hand the traceback to the exception dialog
+            self._relay.crashed.emit(traceback.format_exc())
+        else:
+            self._relay.finished.emit(result)
+
+
+class TaskRunner(QObject):
+    """Runs pure functions on a private thread pool; results return through queued signals.
+
+    ``crashed`` carries tracebacks of failed tasks (bugs) for the exception dialog.
+    """
+
+    crashed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, *, threads: int = 2) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(threads)
+        self._relays: set[_Relay] = set()
+
+    def submit(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run ``work()`` on the pool; call ``on_done(result)`` on this (the GUI) thread."""
+        relay = _Relay(self)
+        self._relays.add(relay)
+
+        def finish(result: object) -> None:
+            self._drop(relay)
+            on_done(result)
+
+        def fail(message: str) -> None:
+            self._drop(relay)
+            if on_failed is not None:
+                on_failed(message)
+
+        def crash(trace: str) -> None:
+            self._drop(relay)
+            self.crashed.emit(trace)
+
+        relay.finished.connect(finish)
+        relay.failed.connect(fail)
+        relay.crashed.connect(crash)
+        self._pool.start(_Task(work, relay))
+
+    def _drop(self, relay: _Relay) -> None:
+        self._relays.discard(relay)
+        relay.deleteLater()
+
+    @property
+    def busy(self) -> bool:
+        """Whether tasks are queued, running, or have results not yet delivered."""
+        return bool(self._relays)
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every task has run (results may still be queued)."""
+        return bool(self._pool.waitForDone(msecs))
