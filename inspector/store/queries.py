@@ -362,19 +362,62 @@ class StoreReader:
     def search(
         self, text: str, trace_id: str | None = None, limit: int = 1000
     ) -> list[tuple[str, str]]:
-        """(trace_id, span_id) of spans whose name or content holds ``text`` (any case)."""
+        """(trace_id, span_id) of spans whose name or content holds ``text`` (any case).
+
+        Content is the span's attributes, events and status message, wherever they are kept:
+        its payload, its raw source record (shared with the other spans of that record, so a
+        match there is confirmed on the decoded span), or events recorded apart from it.
+        """
+        if not text:
+            return []
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         sql = (
-            "SELECT r.trace_id, s.span_id FROM spans s JOIN runs r ON r.id = s.run_id "
-            "WHERE (s.name LIKE ? ESCAPE '\\' OR CAST(s.payload AS TEXT) LIKE ? ESCAPE '\\')"
+            "SELECT r.trace_id, s.span_id, "
+            "s.name LIKE ?1 ESCAPE '\\' OR s.status_message LIKE ?1 ESCAPE '\\' "
+            "OR CAST(s.payload AS TEXT) LIKE ?1 ESCAPE '\\' OR EXISTS ("
+            "SELECT 1 FROM span_events e WHERE e.trace_id = r.trace_id AND e.span_id = s.span_id "
+            "AND CAST(e.attributes AS TEXT) LIKE ?1 ESCAPE '\\') "
+            "FROM spans s JOIN runs r ON r.id = s.run_id LEFT JOIN raws raw ON raw.id = s.raw_id "
+            "WHERE (s.name LIKE ?1 ESCAPE '\\' OR s.status_message LIKE ?1 ESCAPE '\\' "
+            "OR CAST(s.payload AS TEXT) LIKE ?1 ESCAPE '\\' "
+            "OR CAST(raw.data AS TEXT) LIKE ?1 ESCAPE '\\' OR EXISTS ("
+            "SELECT 1 FROM span_events e WHERE e.trace_id = r.trace_id AND e.span_id = s.span_id "
+            "AND CAST(e.attributes AS TEXT) LIKE ?1 ESCAPE '\\'))"
         )
-        params: list[Any] = [pattern, pattern]
+        params: list[Any] = [pattern]
         if trace_id is not None:
-            sql += " AND r.trace_id = ?"
+            sql += " AND r.trace_id = ?2"
             params.append(trace_id)
-        sql += " ORDER BY s.start_ns LIMIT ?"
-        params.append(limit)
-        return [(r[0], r[1]) for r in self.conn.execute(sql, params)]
+        sql += " ORDER BY s.start_ns, s.id"
+        if not self._has_span_events():  # a store written before that table existed
+            sql = sql.replace(
+                "span_events", "(SELECT '' AS trace_id, '' AS span_id, '' AS attributes)"
+            )
+        needle = text.lower()
+        found: list[tuple[str, str]] = []
+        for tid, sid, sure in self.conn.execute(sql, params):
+            if sure or self._content_holds(tid, sid, needle):
+                found.append((tid, sid))
+                if len(found) >= limit:
+                    break
+        return found
+
+    def _has_span_events(self) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'span_events'"
+        ).fetchone()
+        return row is not None
+
+    def _content_holds(self, trace_id: str, span_id: str, needle: str) -> bool:
+        """Whether a span decoded from its raw record mentions ``needle`` (lower case)."""
+        span = self._span(trace_id, span_id)
+        if span is None:
+            return False
+        try:
+            body = orjson.dumps([span.attributes, span.events, span.resource]).decode()
+        except TypeError:
+            body = repr((span.attributes, span.events, span.resource))
+        return needle in body.lower()
 
     # aggregates ------------------------------------------------------------------------------
 

@@ -173,3 +173,27 @@ def test_older_store_is_migrated(tmp_path: Path) -> None:
     old = reader.run("2222")
     assert old is not None and old.spans == 0 and old.models == ""
     reader.close()
+
+
+def test_search_finds_content_kept_in_raw_records(tmp_path: Path) -> None:
+    """Fast-path spans keep their content in the shared raw record: search decodes to confirm."""
+    from inspector.workspace import Workspace
+    from tests import sdk
+
+    ws = Workspace(sdk.write_otlp_lines(sdk.make_spans(), tmp_path / "t.jsonl", per_line=3))
+    ws.load()
+    reader = ws.reader()
+    tool = [
+        r for r in reader.runs() for s in reader.span_rows(r.trace_id) if s.name == "get_weather"
+    ]
+    assert tool
+    hits = reader.search("RAINY")  # only in the tool span's output.value
+    names = {reader.span(t, s).name for t, s in hits}  # type: ignore[union-attr]
+    assert names == {"get_weather"}
+    assert len(reader.search("<b>a</b>")) == 1  # one LLM prompt, not its record neighbours
+    assert {reader.span(t, s).name for t, s in reader.search("chatcompletion")} == {  # type: ignore[union-attr]
+        "ChatCompletion"
+    }
+    assert reader.search("no such words anywhere") == []
+    reader.close()
+    ws.close()
