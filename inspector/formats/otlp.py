@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from inspector.formats.ids import span_id, trace_id
-from inspector.model import Event, Problem, Span, Status
+from inspector.model import Event, Problem, Span, SpanKind, Status
 from inspector.model.span import RawRef
 from inspector.semconv import SUMMARY_KEYS
 
@@ -251,11 +251,15 @@ def _summary_attributes(kvs: object) -> dict[str, Any]:
         return {}
     if isinstance(kvs, dict):
         return {k: v for k, v in kvs.items() if k in SUMMARY_KEYS}
+    keys = SUMMARY_KEYS
+    picked = [kv for kv in kvs if kv.get("key") in keys]  # type: ignore[attr-defined]
+    if not picked:
+        return {}
     out: dict[str, Any] = {}
-    for kv in kvs:  # type: ignore[attr-defined]
-        key = kv.get("key")
-        if key in SUMMARY_KEYS:
-            out[key] = any_value(kv.get("value"))
+    for kv in picked:
+        value = kv.get("value")
+        text = value.get("stringValue") if isinstance(value, dict) else None
+        out[kv["key"]] = text if text is not None else any_value(value)
     return out
 
 
@@ -286,24 +290,37 @@ def decode_span_lazy(
         parent = None
     else:
         parent = parent.lower()
-    status = s.get("status") or {}
+    status = s.get("status")
+    if status:
+        code = Status.parse(status.get("code"))
+        message = str(status.get("message") or "")
+    else:
+        code, message = Status.UNSET, ""
+    name = s.get("name")
+    # Positional: this runs once per span on the ingest hot path (see Span's field order).
     return Span(
-        trace_id=tid,
-        span_id=sid,
-        parent_id=parent,
-        name=str(s.get("name") or ""),
-        start_ns=_time(s, "startTimeUnixNano", "start_time_unix_nano"),
-        end_ns=_time(s, "endTimeUnixNano", "end_time_unix_nano"),
-        status=Status.parse(status.get("code")) if status else Status.UNSET,
-        status_message=str(status.get("message") or "") if status else "",
-        attributes=_summary_attributes(s.get("attributes")),
-        resource=resource,
-        source=source,
-        location=location,
-        raw=raw,
+        tid,
+        sid,
+        parent,
+        name if isinstance(name, str) else str(name or ""),
+        _time(s, "startTimeUnixNano", "start_time_unix_nano"),
+        _time(s, "endTimeUnixNano", "end_time_unix_nano"),
+        SpanKind.UNKNOWN,
+        None,
+        code,
+        message,
+        _summary_attributes(s.get("attributes")),
+        [],
+        [],
+        resource,
+        _NO_SCOPE,
+        source,
+        location,
+        raw,
     )
 
 
+_NO_SCOPE: dict[str, Any] = {}  # shared and never mutated: lazily read spans carry no scope
 _ZERO_TRACE = "0" * 32
 _ZERO_SPAN = "0" * 16
 
