@@ -206,7 +206,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trace-inspector",
-        description="Inspect LLM agent traces: OTLP JSON, OpenInference, OTel GenAI, SQLite stores.",
+        description="Inspect LLM agent traces: OTLP JSON, OpenInference, OTel GenAI, SQLite.",
     )
     sub = parser.add_subparsers(dest="command")
     summary = sub.add_parser("summary", help="print counts, tokens, cost and runs of a trace")
