@@ -1,12 +1,19 @@
-"""The main window: runs table on top; span tree and span detail below.
+"""The main window: runs table on top; below it, tabs: the span tree with the span detail, and
+the charts (waterfall of the selected run, latency, tokens and cost).
 
 It wires the parts together and owns nothing heavy: a :class:`Session` per opened path holds
-the workspace and its workers, the models query the store, the detail widget shows one span.
+the workspace and its workers, the models query the store, the detail widget shows one span,
+:class:`ChartsPanel` feeds the charts and :class:`CompareController` opens diffs.
+
+Why tabs for the charts: the latency and cost charts cover every run and need the window's
+width (at 1280x800 a pane beside the tree leaves them ~550 px, less than their controls); the
+runs table stays above every tab, so picking a run or filtering runs works with a chart shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -28,14 +35,20 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QTabWidget,
     QToolButton,
 )
 
 from inspector.store.connection import StoreError
 from inspector.ui import text
+from inspector.ui.chartspanel import CHARTS, LATENCY, TITLES, WATERFALL, ChartsPanel
+from inspector.ui.compare import CompareController
 from inspector.ui.detail import SpanDetailWidget
 from inspector.ui.errors import ErrorReporter
 from inspector.ui.find import FindState, Match
+from inspector.ui.livecontrol import LiveControl
+from inspector.ui.models.spantree import SPAN_ROW_ROLE
+from inspector.ui.placeholders import is_placeholder
 from inspector.ui.problems import ProblemsWidget
 from inspector.ui.runspanel import RunsPanel
 from inspector.ui.session import Session
@@ -53,6 +66,8 @@ OPEN_ERRORS = (
 )
 RECENT_MAX = 10
 TRACE_FILTER = "Traces (*.jsonl *.json *.ndjson *.db *.sqlite *.sqlite3 *.log *.txt);;All files (*)"
+SPANS = "spans"
+VIEWS = (SPANS, *CHARTS)  # the tabs below the runs table, in order
 
 
 class MainWindow(QMainWindow):
@@ -62,6 +77,10 @@ class MainWindow(QMainWindow):
         settings: where window state and recent files persist (tests pass a temporary one).
         reporter: the exception dialog (shared with the application's exception hook).
         interactive: show message boxes for open errors (false when taking a screenshot).
+
+    Attributes:
+        follow_on_open: whether opened paths are followed as they grow (the default; off for
+            screenshots and ``--no-follow``).
     """
 
     opened = Signal(str)
@@ -85,6 +104,8 @@ class MainWindow(QMainWindow):
         self._search_serial = 0
         self._revealing = False
         self._summary = ""
+        self.follow_on_open = True
+        self._spans_at_load = 0
         self.setWindowTitle("Trace Inspector")
         self.setAcceptDrops(True)
 
@@ -92,6 +113,7 @@ class MainWindow(QMainWindow):
         self.tree = SpanTreePanel()
         self.detail = SpanDetailWidget()
         self.problems = ProblemsWidget()
+        self.charts = ChartsPanel(self)
 
         self.bottom = QSplitter(Qt.Orientation.Horizontal)
         self.bottom.addWidget(self.tree)
@@ -99,9 +121,22 @@ class MainWindow(QMainWindow):
         self.bottom.setStretchFactor(0, 3)
         self.bottom.setStretchFactor(1, 2)
         self.bottom.setChildrenCollapsible(False)
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        self.views.addTab(self.bottom, "Spans")
+        self.views.setTabToolTip(0, "The selected run's span tree and the selected span")
+        tips = {
+            WATERFALL: "The selected run's spans on a time axis",
+            LATENCY: "Latency of the LLM calls of every run in scope",
+        }
+        for name in CHARTS:
+            position = self.views.addTab(self.charts.pages[name], TITLES[name])
+            self.views.setTabToolTip(
+                position, tips.get(name, "Tokens and cost of every run in scope")
+            )
         self.main_split = QSplitter(Qt.Orientation.Vertical)
         self.main_split.addWidget(self.runs)
-        self.main_split.addWidget(self.bottom)
+        self.main_split.addWidget(self.views)
         self.main_split.setStretchFactor(0, 1)
         self.main_split.setStretchFactor(1, 3)
         self.main_split.setChildrenCollapsible(False)
@@ -203,7 +238,29 @@ class MainWindow(QMainWindow):
         edit.addAction(self._action("Find &Next", lambda: self.step_find(True), "F3"))
         edit.addAction(self._action("Find &Previous", lambda: self.step_find(False), "Shift+F3"))
 
+        self.compare = CompareController(
+            self,
+            lambda: self.session,
+            self.tree,
+            self.runs,
+            self.reporter.report,
+            self.show_message,
+        )
+        self.compare.fill_menu(menu.addMenu("&Compare"))
+
         view = menu.addMenu("&View")
+        self.view_actions: dict[str, QAction] = {}
+        for number, (name, label) in enumerate(
+            [(SPANS, "&Spans"), (WATERFALL, "&Waterfall"), (LATENCY, "&Latency")]
+            + [(n, "&Tokens && Cost") for n in CHARTS if n not in (WATERFALL, LATENCY)],
+            start=1,
+        ):
+            action = self._action(
+                label, partial(self.show_view, name), f"Ctrl+{number}", f"Show the {name} tab"
+            )
+            view.addAction(action)
+            self.view_actions[name] = action
+        view.addSeparator()
         view.addAction(
             self._action(
                 "&Next Error",
@@ -220,13 +277,16 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("Expand &All", self.tree.expand_all, "Ctrl+Shift+Right"))
         view.addAction(self._action("&Collapse All", self.tree.collapse_all, "Ctrl+Shift+Left"))
         view.addAction(
-            self._action("Expand to &Errors", self.tree.expand_to_errors, "Ctrl+Shift+E")
+            # not Ctrl+Shift+E: "Previous Error" has it, and an ambiguous key triggers neither
+            self._action("Expand to &Errors", self.tree.expand_to_errors, "Ctrl+Alt+E")
         )
         view.addSeparator()
         toggle = self.problems_dock.toggleViewAction()
         toggle.setText("&Problems")
         view.addAction(toggle)
-        view.addAction(self._action("&Span Details", self.focus_detail, "Ctrl+D"))
+        view.addAction(self._action("Span &Details", self.focus_detail, "Ctrl+D"))
+
+        self.live = LiveControl(self, menu.addMenu("&Live"), self.statusBar())
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("&About Trace Inspector", self._about))
@@ -238,6 +298,16 @@ class MainWindow(QMainWindow):
         self.runs.model.reloaded.connect(self._after_runs_reload)
         self.runs.model.rowsInserted.connect(lambda *_: self.runs.update_count())
         self.tree.span_selected.connect(self.show_span)
+        self.tree.span_selected.connect(lambda _trace, span: self.charts.highlight_span(span))
+        self.tree.model.modelReset.connect(lambda: self.charts.set_run(self.tree.trace_id))
+        self.views.currentChanged.connect(self._on_view_changed)
+        self.charts.span_clicked.connect(self._on_chart_span)
+        self.charts.run_clicked.connect(self._on_chart_run)
+        self.charts.model_picked.connect(self._on_model_picked)
+        self.charts.status_message.connect(self.show_message)
+        self.runs.filter_changed.connect(
+            lambda text, _errors: self.charts.runs_filter_changed(text)
+        )
         self.tree.span_cleared.connect(lambda: self._show_detail(None))
         self.tree.enter_pressed.connect(self.focus_detail)
         self.tree.status_message.connect(self.show_message)
@@ -248,10 +318,13 @@ class MainWindow(QMainWindow):
 
     # opening -----------------------------------------------------------------------------
 
-    def open_path(self, path: Path) -> bool:
-        """Open a file, folder or store; on failure say why and keep the current one."""
+    def open_path(self, path: Path, *, follow: bool | None = None) -> bool:
+        """Open a file, folder or store; on failure say why and keep the current one.
+
+        ``follow`` (default :attr:`follow_on_open`): keep reading what is appended to it.
+        """
         try:
-            session = Session(path, self)
+            session = Session(path, self, follow=self.follow_on_open if follow is None else follow)
         except OPEN_ERRORS as exc:
             message = f"Cannot open {path}:\n{exc}"
             self.show_message(f"Cannot open {path}: {exc}")
@@ -273,8 +346,11 @@ class MainWindow(QMainWindow):
         session.finished.connect(self._on_finished)
         session.failed.connect(self._on_failed)
         session.crashed.connect(self.reporter.report)
+        session.follow_changed.connect(self.live.update)
+        session.follow_note.connect(self.show_message)
         self.tree.set_session(session)
         self.runs.model.set_reader(session.reader)
+        self.charts.set_session(session)
         self.problems.refresh(None, 0)
         self.find_state.clear()
         self._summary = ""
@@ -313,11 +389,14 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         session, self.session = self.session, None
+        self.compare.forget()  # its window reads this session's store: closed first
+        self.charts.set_session(None)
         self.tree.set_session(None)
         self.runs.model.set_reader(None)
         self._show_detail(None)
         session.close()
         session.deleteLater()
+        self.live.update()
 
     # recent files ------------------------------------------------------------------------
 
@@ -366,8 +445,15 @@ class MainWindow(QMainWindow):
         self._show_progress(progress)
         if progress.problems:
             self._refresh_problems()
+        self.charts.on_changed(added, changed)
         if not had_rows and self.runs.model.rowCount() > 0 and self.runs.selected_run() is None:
             self.runs.select_row(0)
+        session = self.session
+        if session is not None and not session.loading:
+            new = progress.spans - self._spans_at_load
+            if new > 0:
+                self.show_message(f"{self._summary} · {new:,} more spans read while following")
+            self.live.on_changed()
 
     def _show_progress(self, progress: Progress) -> None:
         if self.session is None or not self.session.loading:
@@ -400,6 +486,7 @@ class MainWindow(QMainWindow):
             f"({session.workspace.format}) — {totals.errors:,} failed spans, "
             f"{totals.llm_calls:,} LLM calls"
         )
+        self._spans_at_load = progress.spans
         self.show_message(self._summary)
         if self.runs.model.rowCount() > 0 and self.runs.selected_run() is None:
             self.runs.select_row(0)
@@ -481,12 +568,18 @@ class MainWindow(QMainWindow):
             self.show_message("That span is hidden by the span filter.")
 
     def show_span(self, trace_id: str, span_id: str) -> None:
+        self.compare.update_actions()
         if self.session is None:
             return
         span = self.session.reader.span(trace_id, span_id)
         self._show_detail(span)
         if span is not None:
             self.span_shown.emit(span_id)
+        elif is_placeholder(self.tree.view.currentIndex().data(SPAN_ROW_ROLE)):
+            self.show_message(
+                f"Span {span_id} has not arrived yet; the spans below it have (OpenTelemetry "
+                "exports a span when it ends)."
+            )
 
     def _show_detail(self, span: object) -> None:
         from inspector.model import Span
@@ -494,6 +587,7 @@ class MainWindow(QMainWindow):
         self.detail.show_span(span if isinstance(span, Span) else None)
 
     def focus_detail(self) -> None:
+        self.show_view(SPANS)
         self.detail.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.detail.focusNextChild()
 
@@ -510,6 +604,40 @@ class MainWindow(QMainWindow):
 
     def _on_index_applied(self, trace_id: str) -> None:
         self._highlight_matches()
+        self.live.on_index()
+
+    # views (tabs) and charts -------------------------------------------------------------
+
+    def show_view(self, name: str) -> None:
+        """Show a tab below the runs table: ``spans`` or a chart (``waterfall`` …)."""
+        self.views.setCurrentIndex(VIEWS.index(name))
+
+    @property
+    def current_view(self) -> str:
+        return VIEWS[self.views.currentIndex()]
+
+    def _on_view_changed(self, position: int) -> None:
+        name = VIEWS[position] if 0 <= position < len(VIEWS) else SPANS
+        self.charts.show_page(None if name == SPANS else name)
+
+    def _on_chart_span(self, chart: str, trace_id: str, span_id: str) -> None:
+        self.live.user_selected()
+        self.reveal_span(trace_id, span_id)
+        if chart != WATERFALL:  # the waterfall shows the tree's run: stay on it
+            self.show_view(SPANS)
+
+    def _on_chart_run(self, trace_id: str) -> None:
+        self.live.user_selected()
+        self.select_run(trace_id)
+
+    def _on_model_picked(self, model: str) -> None:
+        """A model picked above the charts filters the runs list too (and "all models" lifts
+        a filter that was that model)."""
+        current = self.runs.search.text().strip()
+        if model:
+            self.runs.set_filter_text(model)
+        elif current and current.lower() in (m.lower() for m in self.charts.scope_bar.models()):
+            self.runs.set_filter_text("")
 
     # find --------------------------------------------------------------------------------
 
@@ -602,7 +730,7 @@ class MainWindow(QMainWindow):
         """Nothing loading, indexing, searching or being inserted (for screenshots and tests)."""
         if self.session is not None and self.session.busy:
             return False
-        if self.tree.expanding:
+        if self.tree.expanding or self.charts.busy:
             return False
         return self.tree.trace_id is None or self.tree.index_ready
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,7 +20,13 @@ from inspector.ui.models.runs import RUN_ROLE, RunsModel
 
 
 class RunsPanel(QWidget):
-    """The runs table with its filter box and "errors only" toggle."""
+    """The runs table with its filter box and "errors only" toggle.
+
+    Several runs can be selected (to compare two); the current one is the one shown.
+    """
+
+    #: the filter text and "errors only", once applied
+    filter_changed = Signal(str, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,7 +42,7 @@ class RunsPanel(QWidget):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setShowGrid(False)
@@ -75,7 +81,14 @@ class RunsPanel(QWidget):
 
     def _apply_filter(self) -> None:
         self._debounce.stop()
-        self.model.set_filter(self.search.text().strip(), self.errors_only.isChecked())
+        text, errors = self.search.text().strip(), self.errors_only.isChecked()
+        self.model.set_filter(text, errors)
+        self.filter_changed.emit(text, errors)
+
+    def set_filter_text(self, text: str) -> None:
+        """Filter by ``text`` now (as if typed)."""
+        self.search.setText(text)
+        self._apply_filter()
 
     def update_count(self) -> None:
         total = self.model.total

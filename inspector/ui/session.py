@@ -3,6 +3,10 @@
 The session owns the GUI thread's :class:`StoreReader` (bounded queries only: a page of runs,
 the children of one span, one span's payload) and hands everything heavier to workers: the
 load itself, run indexes (all spans of a run, with rollups) and full-text searches.
+
+A session opened to follow its source keeps the load worker running after the first load: it
+polls a :class:`inspector.live.Follower` and reports appends through the same coalesced
+``changed`` signal as loaded batches.
 """
 
 from __future__ import annotations
@@ -13,9 +17,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from inspector.formats import JsonSource
+from inspector.ingest import PARALLEL_MIN_BYTES
 from inspector.store.queries import StoreReader
 from inspector.ui.gcpolicy import freeze_long_lived, release_load_garbage
 from inspector.ui.models.runindex import RunIndex, build_index
+from inspector.ui.placeholders import with_placeholders
 from inspector.ui.workers import LoadWorker, TaskRunner
 from inspector.workspace import Progress, Workspace
 
@@ -35,16 +42,21 @@ class Session(QObject):
     failed = Signal(str)
     index_ready = Signal(object)
     crashed = Signal(str)
+    #: following started, ended, paused or resumed (see :attr:`following`, :attr:`paused`)
+    follow_changed = Signal()
+    #: something the user should know about the followed files (restarted, closed …)
+    follow_note = Signal(str)
 
-    def __init__(self, path: Path, parent: QObject | None = None) -> None:
-        """Open ``path``.
+    def __init__(self, path: Path, parent: QObject | None = None, *, follow: bool = False) -> None:
+        """Open ``path``; with ``follow``, keep reading what is appended after the first load.
 
         Raises:
             FileNotFoundError, ValueError, OSError, StoreError: it cannot be opened.
         """
         super().__init__(parent)
         self.path = path
-        self.workspace = Workspace(path)
+        self.follow = follow
+        self.workspace = Workspace(path, live=follow)
         try:
             self.reader: StoreReader = self.workspace.reader()
         except BaseException:
@@ -54,6 +66,10 @@ class Session(QObject):
         self.loading = False
         self.cancelled = False
         self.error: str | None = None
+        self.following = False
+        self.paused = False
+        #: runs that received spans while followed: their missing parents get placeholders
+        self.live_runs: set[str] = set()
         self._closed = False
         self._added: list[str] = []
         self._changed: list[str] = []
@@ -77,24 +93,63 @@ class Session(QObject):
     # loading -----------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start reading the source on a worker (our own store files need no loading)."""
-        if not self.workspace.indexed:
+        """Start reading the source on a worker (our own store files need no loading, but
+        may be followed)."""
+        if not self.workspace.indexed and not self.follow:
             QTimer.singleShot(0, self, self._finish_immediately)
             self.loading = True
             return
-        worker = LoadWorker(self.workspace, self)
+        worker = LoadWorker(self.workspace, self, follow=self.follow, final=self._final_load())
         worker.batch.connect(self._on_batch)
         worker.done.connect(self._on_done)
         worker.cancelled.connect(self._on_cancelled)
         worker.failed.connect(self._on_failed)
         worker.crashed.connect(self._on_crashed)
+        worker.following.connect(self._on_following)
+        worker.note.connect(self.follow_note)
         self._worker = worker
         self.loading = True
         worker.start()
 
+    def _final_load(self) -> bool:
+        """Whether the first load treats the end of the source as the end of the data.
+
+        A followed source is read "not final" (a half-written last line waits for the rest)
+        except a JSON file big enough to be parsed in a child process, which only a final
+        load does: for a 200 MB file that is ~40% faster, at the price of a cut last line
+        being reported as a problem if a writer is halfway through one at that moment.
+        """
+        source = self.workspace.source
+        if not self.follow:
+            return True
+        if isinstance(source, JsonSource):
+            try:
+                return source.path.stat().st_size >= PARALLEL_MIN_BYTES
+            except OSError:
+                return False
+        return False
+
     def cancel(self) -> None:
         if self._worker is not None and self.loading:
             self._worker.cancel()
+
+    # following -----------------------------------------------------------------------------
+
+    def _on_following(self, on: bool) -> None:
+        if self._closed:
+            return
+        self.following = on
+        if not on:
+            self.paused = False
+        self.follow_changed.emit()
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause following (nothing is read) or resume it (what was written meanwhile is read)."""
+        if self._worker is None or not self.following or paused == self.paused:
+            return
+        self.paused = paused
+        self._worker.set_paused(paused)
+        self.follow_changed.emit()
 
     def _finish_immediately(self) -> None:
         self.loading = False
@@ -103,6 +158,9 @@ class Session(QObject):
     def _on_batch(self, added: list[str], changed: list[str], progress: Progress) -> None:
         if self._closed:
             return
+        if self.following:
+            self.live_runs.update(added)
+            self.live_runs.update(changed)
         self._added += added
         self._changed += changed
         self._pending_progress = progress
@@ -179,6 +237,7 @@ class Session(QObject):
         self._stale.discard(trace_id)
         self._indexing.add(trace_id)
         open_reader = self.workspace.reader
+        live = trace_id in self.live_runs
 
         def work() -> RunIndex:
             reader = open_reader()
@@ -186,7 +245,7 @@ class Session(QObject):
                 rows = reader.span_rows(trace_id)
             finally:
                 reader.close()
-            return build_index(trace_id, rows)
+            return build_index(trace_id, with_placeholders(trace_id, rows) if live else rows)
 
         self.tasks.submit(
             work, self._on_index, lambda message: self._index_failed(trace_id, message)

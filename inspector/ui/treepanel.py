@@ -29,14 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.store.queries import RunRow
+from inspector.store.queries import RunRow, SpanRow
 from inspector.ui import text
 from inspector.ui.badges import BADGE_HEIGHT, BADGE_WIDTH
 from inspector.ui.delegates import TimelineDelegate
 from inspector.ui.filters import SpanFilterBar
 from inspector.ui.find import FindBar
+from inspector.ui.livetree import LiveSpanTreeModel, tick_visible
 from inspector.ui.models.runindex import RunIndex
-from inspector.ui.models.spantree import SPAN_ID_ROLE, Index, SpanTreeModel
+from inspector.ui.models.spantree import SPAN_ID_ROLE, SPAN_ROW_ROLE, Index, SpanTreeModel
+from inspector.ui.placeholders import is_placeholder
 from inspector.ui.session import Session
 
 EXPAND_BUDGET = 3_000  # spans "expand all" opens at most: more is unreadable and slow
@@ -47,6 +49,7 @@ ERRORS_BUDGET = 500
 MAX_VIEW_DEPTH = 48
 FOCUS_CONTEXT = 12  # levels kept above a deep span when focusing on its subtree
 AUTO_EXPAND = 300  # runs up to this many spans open fully expanded
+CLOCK_MS = 1000  # running spans' elapsed times are repainted this often
 
 
 class SpanTreeView(QTreeView):
@@ -59,8 +62,10 @@ class SpanTreeView(QTreeView):
         self.setUniformRowHeights(True)  # lets the view skip measuring 100,000 rows
         self.setAnimated(False)
         self.setAlternatingRowColors(True)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several rows can be selected: two selected spans can be compared
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setIconSize(QSize(BADGE_WIDTH, BADGE_HEIGHT))
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setItemDelegateForColumn(SpanTreeModel.DURATION, TimelineDelegate(self))
@@ -179,7 +184,7 @@ class SpanTreePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session: Session | None = None
-        self.model = SpanTreeModel(self)
+        self.model = LiveSpanTreeModel(self)
         self.view = SpanTreeView()
         self.view.setModel(self.model)
         self.view.setup_header()
@@ -202,6 +207,14 @@ class SpanTreePanel(QWidget):
         self._expand_timer.setSingleShot(True)
         self._expand_timer.setInterval(0)
         self._expand_timer.timeout.connect(self._expand_step)
+        # Spans the user expanded: a live update may rebuild a level of the tree (a parent
+        # arrived, a start time moved), and these are opened again afterwards.
+        self._expanded_ids: set[str] = set()
+        self._reconciling = False
+        self._removed_while_reconciling = False
+        self._clock = QTimer(self)
+        self._clock.setInterval(CLOCK_MS)
+        self._clock.timeout.connect(lambda: tick_visible(self.model, self.view))
 
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 4, 0)
@@ -259,11 +272,12 @@ class SpanTreePanel(QWidget):
         layout.addWidget(self.stack, 1)
 
         self.view.expanded.connect(self._on_expanded)
-        self.view.collapsed.connect(lambda index: self.model.set_expanded(index, False))
+        self.view.collapsed.connect(self._on_collapsed)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self.view.enter_pressed.connect(self.enter_pressed)
         self.filters.changed.connect(self._apply_filter)
         self.model.modelReset.connect(self._on_reset)
+        self.model.rowsAboutToBeRemoved.connect(self._on_rows_removed)
 
     # runs and indexes --------------------------------------------------------------------
 
@@ -273,11 +287,24 @@ class SpanTreePanel(QWidget):
         self.show_run(None)
         if session is not None:
             session.index_ready.connect(self.on_index)
+            session.follow_changed.connect(self._update_clock)
+        self._update_clock()
+
+    def _update_clock(self) -> None:
+        """Running spans tick only while the source is followed (in a finished file a span
+        without an end is not running; it was cut off)."""
+        live = self.session is not None and self.session.following
+        self.model.live_clock = live
+        if live and not self._clock.isActive():
+            self._clock.start()
+        elif not live:
+            self._clock.stop()
 
     def show_run(self, run: RunRow | None, *, select_first: bool = True) -> None:
         """Show a run's top level at once; its index (rollups, exact arrows) follows."""
         self._after_index = []
         self._stop_expanding()
+        self._expanded_ids.clear()
         self.focus_bar.hide()
         session = self.session
         if run is None or session is None:
@@ -317,16 +344,56 @@ class SpanTreePanel(QWidget):
     def on_index(self, index: RunIndex) -> None:
         if index.trace_id != self.model.trace_id:
             return
-        self.model.set_index(index)
+        selected = self.selected_span_id()
+        scroll = self.view.verticalScrollBar().value()
+        self._reconciling, self._removed_while_reconciling = True, False
+        try:
+            self.model.set_index(index)
+        finally:
+            self._reconciling = False
+        if self._removed_while_reconciling:
+            self._restore_view(selected, scroll)
+            if self.selected_span_id() != selected:  # it is gone: show what is current now
+                self._on_current(self.view.currentIndex(), QModelIndex())
         # the view caches which rows have children (guessed "yes" before the index came) and
         # draws timeline bars against the run's span of time: lay out and paint again
         self.view.scheduleDelayedItemsLayout()
         self._index_arrived(index)
 
+    def _on_rows_removed(self, *_args: object) -> None:
+        if self._reconciling:
+            self._removed_while_reconciling = True
+
+    def _restore_view(self, selected: str | None, scroll: int) -> None:
+        """After a live update moved rows (a parent replaced its placeholder, a level was
+        re-ordered): open what the user had open, select what was selected, keep the scroll."""
+        run_index = self.model.run_index
+        if run_index is not None:
+            wanted = sorted(
+                (s for s in self._expanded_ids if s in run_index.rows),
+                key=lambda s: len(run_index.ancestors(s)),
+            )
+            targets = []
+            for span_id in wanted:
+                found = self.model.index_of_span(span_id, fetch=True)
+                if found.isValid() and not self.view.isExpanded(found):
+                    targets.append(found)
+            if targets:
+                self.view.expand_many(targets)
+        if selected is not None and self.selected_span_id() != selected:
+            found = self.model.index_of_span(selected, fetch=True)
+            if found.isValid():
+                self.view.selectionModel().setCurrentIndex(
+                    found,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        self.view.verticalScrollBar().setValue(scroll)
+
     def _index_arrived(self, index: RunIndex) -> None:
         run = self.model.run
         if run is not None:  # the run may have grown since it was selected
-            self._set_title(run.name, run.trace_id, len(index.rows))
+            self._set_title(run.name, run.trace_id, run.spans)
         self.filters.set_models(index.models)
         if self.filters.predicate() is not None:
             self._apply_filter()
@@ -345,8 +412,17 @@ class SpanTreePanel(QWidget):
             self._after_index.append(action)
             self.status_message.emit("Indexing this run…")
 
+    def _on_collapsed(self, index: QModelIndex) -> None:
+        self.model.set_expanded(index, False)
+        span_id = index.data(SPAN_ID_ROLE)
+        if isinstance(span_id, str) and not self._reconciling:
+            self._expanded_ids.discard(span_id)
+
     def _on_expanded(self, index: QModelIndex) -> None:
         self.model.set_expanded(index, True)
+        expanded_id = index.data(SPAN_ID_ROLE)
+        if isinstance(expanded_id, str):
+            self._expanded_ids.add(expanded_id)
         depth = 0
         parent = index.parent()
         while parent.isValid() and depth <= MAX_VIEW_DEPTH:
@@ -393,6 +469,8 @@ class SpanTreePanel(QWidget):
     # selection ---------------------------------------------------------------------------
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._reconciling:
+            return  # a live update moved the selected row; _restore_view selects it again
         trace_id = self.model.trace_id
         span_id = current.data(SPAN_ID_ROLE) if current.isValid() else None
         if trace_id is None or not span_id:
@@ -407,6 +485,21 @@ class SpanTreePanel(QWidget):
         index = self.view.currentIndex()
         value = index.data(SPAN_ID_ROLE) if index.isValid() else None
         return value if isinstance(value, str) else None
+
+    def selected_span_ids(self) -> list[str]:
+        """Span ids of every selected row, from the top (the current one if none is)."""
+        rows = sorted(
+            self.view.selectionModel().selectedRows(0),
+            key=lambda i: self.view.visualRect(i).top(),
+        )
+        ids = [i.data(SPAN_ID_ROLE) for i in rows]
+        chosen = [i for i in ids if isinstance(i, str)]
+        current = self.selected_span_id()
+        return chosen or ([current] if current is not None else [])
+
+    def span_row_at(self, index: QModelIndex) -> SpanRow | None:
+        row = index.data(SPAN_ROW_ROLE) if index.isValid() else None
+        return row if isinstance(row, SpanRow) and not is_placeholder(row) else None
 
     def reveal(self, span_id: str, *, select: bool = True) -> bool:
         """Expand a span's ancestors and (optionally) select it; needs the run's index."""
@@ -485,6 +578,7 @@ class SpanTreePanel(QWidget):
 
     def collapse_all(self) -> None:
         self._stop_expanding()
+        self._expanded_ids.clear()
         self.view.collapseAll()
 
     def expand_to_errors(self) -> None:

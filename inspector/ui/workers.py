@@ -13,13 +13,16 @@ import sqlite3
 import threading
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from inspector.store.connection import StoreError
 from inspector.store.writer import Change
 from inspector.workspace import Cancelled, Progress, Workspace
+
+if TYPE_CHECKING:
+    from inspector.live import Follower, Update
 
 #: failures of the environment, not of the program: shown as messages, never as crashes
 ENVIRONMENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -28,10 +31,17 @@ ENVIRONMENT_ERRORS: tuple[type[BaseException], ...] = (
     StoreError,
     ValueError,
 )
+POLL_WAIT_S = 0.25  # longest a follow loop waits before it looks at its stop flag again
 
 
 class LoadWorker(QThread):
-    """Runs :meth:`Workspace.load` on its own thread and reports each committed batch."""
+    """Runs :meth:`Workspace.load` on its own thread and reports each committed batch.
+
+    With ``follow``, the thread then keeps the source followed (:class:`Follower`, created on
+    this thread: it owns the workspace's writer from then on) and reports what each poll
+    committed through the same ``batch`` signal, so the window treats a live append exactly
+    like a loaded batch. ``done`` marks the end of the initial load, not of the thread.
+    """
 
     #: trace ids added, trace ids changed, a snapshot of the progress
     batch = Signal(list, list, object)
@@ -39,15 +49,45 @@ class LoadWorker(QThread):
     cancelled = Signal(object)
     failed = Signal(str)
     crashed = Signal(str)
+    #: following started (True) or ended (False)
+    following = Signal(bool)
+    #: a followed file was opened, restarted (truncated or replaced) or closed
+    note = Signal(str)
 
-    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        parent: QObject | None = None,
+        *,
+        follow: bool = False,
+        final: bool = True,
+    ) -> None:
         super().__init__(parent)
         self._workspace = workspace
         self._cancel = threading.Event()
+        self._follow = follow
+        self._final = final
+        self._paused = False
+        self._nudge = threading.Event()  # wakes a paused loop (resume, stop)
+        self._lock = threading.Lock()
+        self._follower: Follower | None = None
 
     def cancel(self) -> None:
-        """Stop after the batch being written (what was committed stays usable)."""
+        """Stop after the batch being written (what was committed stays usable); also ends
+        following."""
         self._cancel.set()
+        self._wake()
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause or resume following (a paused follower reads nothing; resuming catches up)."""
+        self._paused = paused
+        self._wake()
+
+    def _wake(self) -> None:
+        self._nudge.set()
+        with self._lock:
+            if self._follower is not None:
+                self._follower.wake()
 
     @property
     def cancel_requested(self) -> bool:
@@ -58,15 +98,72 @@ class LoadWorker(QThread):
 
     def run(self) -> None:
         try:
-            progress = self._workspace.load(self._on_batch, self._cancel)
+            progress = self._workspace.load(self._on_batch, self._cancel, final=self._final)
         except Cancelled:
             self.cancelled.emit(dataclasses.replace(self._workspace.progress))
+            return
         except ENVIRONMENT_ERRORS as exc:
             self.failed.emit(str(exc) or type(exc).__name__)
+            return
         except Exception:  # a bug: hand the traceback to the exception dialog
             self.crashed.emit(traceback.format_exc())
-        else:
-            self.done.emit(dataclasses.replace(progress))
+            return
+        self.done.emit(dataclasses.replace(progress))
+        if self._follow and not self._cancel.is_set():
+            self._follow_source(progress)
+
+    def _follow_source(self, progress: Progress) -> None:
+        from inspector.live import Follower  # watchdog: imported when first needed
+
+        try:
+            follower = Follower(self._workspace)
+        except ENVIRONMENT_ERRORS as exc:
+            self.note.emit(f"Cannot follow {self._workspace.path}: {exc}")
+            return
+        except Exception:
+            self.crashed.emit(traceback.format_exc())
+            return
+        with self._lock:
+            self._follower = follower
+        self.following.emit(True)
+        try:
+            self._poll_loop(follower, progress)
+        except ENVIRONMENT_ERRORS as exc:
+            self.note.emit(f"Stopped following {self._workspace.path}: {exc}")
+        except Exception:
+            self.crashed.emit(traceback.format_exc())
+        finally:
+            with self._lock:
+                self._follower = None
+            follower.close()
+            self.following.emit(False)
+
+    def _poll_loop(self, follower: Follower, progress: Progress) -> None:
+        was_paused = False
+        while not self._cancel.is_set():
+            if self._paused:
+                was_paused = True
+                self._nudge.wait(POLL_WAIT_S)
+                self._nudge.clear()
+                continue
+            if was_paused:  # what was written meanwhile: look at every file now
+                was_paused = False
+                self._report(follower.poll(rescan=True), progress)
+                continue
+            if follower.wait(POLL_WAIT_S) and not self._cancel.is_set() and not self._paused:
+                self._report(follower.poll(), progress)
+
+    def _report(self, update: Update, progress: Progress) -> None:
+        for commit in update.commits:
+            progress.spans += commit.change.spans
+            progress.problems += commit.change.problems
+            progress.batches += 1
+        if update.commits:
+            self.batch.emit(update.added, update.changed, dataclasses.replace(progress))
+        for name in update.restarted:
+            self.note.emit(f"{name} was truncated or replaced; reading it again")
+        for name in update.closed:
+            self.note.emit(f"{name} is gone; no longer followed")
 
 
 class _Relay(QObject):

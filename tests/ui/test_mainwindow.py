@@ -13,8 +13,10 @@ from PySide6.QtCore import QMimeData, QModelIndex, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from inspector.resources import demo_trace
 from inspector.ui.mainwindow import MainWindow
 from inspector.ui.models.spantree import SPAN_ID_ROLE, SpanTreeModel
+from inspector.ui.spanjson import span_json
 from inspector.ui.treepanel import FOCUS_CONTEXT, MAX_VIEW_DEPTH
 from inspector.workspace import Workspace
 from tests.ui.conftest import write_otlp_tree
@@ -273,3 +275,24 @@ def test_a_store_file_opens_as_is_and_is_never_written(
     qtbot.waitUntil(window.is_idle)
     window.shutdown()
     assert hashlib.sha256(store.read_bytes()).hexdigest() == before
+
+
+def test_find_looks_into_prompts_of_every_run(qtbot: QtBot, window: MainWindow) -> None:
+    """A word that is only in prompts ("Shinagawa", in one demo run) is found."""
+    open_and_wait(qtbot, window, demo_trace())
+    window.open_find()
+    bar = window.tree.find_bar
+    bar.all_runs.setChecked(True)
+    bar.search_now("shinagawa")
+    qtbot.waitUntil(lambda: bool(window.find_state.matches) and window.is_idle())
+    matches = window.find_state.matches
+    assert len({trace for trace, _span in matches}) == 1
+    trace_id, span_id = matches[window.find_state.current]
+    qtbot.waitUntil(lambda: window.tree.selected_span_id() == span_id)
+    assert window.tree.trace_id == trace_id
+    session = window.session
+    assert session is not None
+    span = session.reader.span(trace_id, span_id)
+    assert span is not None
+    assert "shinagawa" in span_json(span).lower()
+    assert "shinagawa" not in span.name.lower()
