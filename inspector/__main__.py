@@ -2,4 +2,6 @@
 
 from inspector.cli import main
 
-raise SystemExit(main())
+# Guarded: the loader's spawned child process imports the parent's main module again.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -154,14 +154,18 @@ class RunsModel(QAbstractTableModel):
             return
         positions = {r.trace_id: i for i, r in enumerate(self._rows)}
         fresh = self._reader.runs_by_id(list(dict.fromkeys([*added, *changed])))
+        new: list[RunRow] = []
+        # Update rows in place first (positions stay valid), then insert the new runs: rebuilding
+        # a position map per insert made a load of thousands of runs quadratic.
         for run in fresh:
             row = positions.get(run.trace_id)
             if row is not None:
                 self._rows[row] = run
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
             elif self._matches(run):
-                self._insert(run)
-                positions = {r.trace_id: i for i, r in enumerate(self._rows)}
+                new.append(run)
+        for run in new:
+            self._insert(run)
 
     def _matches(self, run: RunRow) -> bool:
         if self._errors_only and run.errors == 0:
@@ -174,8 +178,7 @@ class RunsModel(QAbstractTableModel):
 
     def _insert(self, run: RunRow) -> None:
         self._total += 1
-        keys = [self._order_key(r) for r in self._rows]
-        position = bisect_right(keys, self._order_key(run))
+        position = bisect_right(self._rows, self._order_key(run), key=self._order_key)
         if position == len(self._rows) and len(self._rows) < self._total - 1:
             return  # sorts after the loaded page: fetchMore brings it in its turn
         self.beginInsertRows(QModelIndex(), position, position)
