@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from functools import partial
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlparse
@@ -25,7 +24,11 @@ from inspector.formats.ids import span_id
 from inspector.formats.jsonfile import Batch
 from inspector.formats.mlflow_json import TraceContext, decode_json, decode_span_dict, decode_value
 from inspector.formats.otlp import BadRecord
-from inspector.formats.sqlitedb import PATIENCE_S, Unreadable, columns, open_readonly, retrying
+from inspector.formats.sqlitedb import (
+    PATIENCE_S,
+    DatabaseSource,
+    columns,
+)
 from inspector.model import Event, Problem, Span, SpanKind, Status
 from inspector.model.span import Feedback
 from inspector.semconv.feedback import feedback_event
@@ -51,39 +54,19 @@ def is_mlflow(tables: set[str]) -> bool:
 # the database ------------------------------------------------------------------------------
 
 
-class MlflowSource:
+class MlflowSource(DatabaseSource):
     """Spans (with assessments as feedback events) from an MLflow tracking database."""
 
     format = FORMAT
 
     def __init__(self, path: Path, *, patience_s: float = PATIENCE_S) -> None:
-        self.path = path
-        self.source = str(path)
-        self.patience_s = patience_s
+        super().__init__(path, patience_s=patience_s)
         self.last_span_row = 0
         self.last_trace_row = 0
         self.last_assessment_row = 0
         self.last_assessment_update = 0
         self.waiting: set[str] = set()  # in-progress traces whose artifact is not written yet
         self.read_traces: set[str] = set()
-
-    def read(self, *, final: bool = True, batch: int = 2_000) -> Iterator[Batch]:
-        """Batches of the spans added (or re-assessed) since the last read."""
-        del final
-        try:
-            conn = open_readonly(self.path, patience_s=self.patience_s)
-        except Unreadable as exc:
-            yield Batch(problems=[Problem(self.source, "database", f"cannot read: {exc}")])
-            return
-        try:
-            yield from self._read(conn, batch)
-        except Unreadable as exc:
-            yield Batch(problems=[Problem(self.source, "database", f"reading stopped: {exc}")])
-        finally:
-            conn.close()
-
-    def _retry(self, action: Callable[..., T], *args: Any) -> T:
-        return retrying(partial(action, *args), patience_s=self.patience_s)
 
     def _read(self, conn: sqlite3.Connection, batch: int) -> Iterator[Batch]:
         schema = self._retry(_schema, conn)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from functools import partial
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,7 +21,11 @@ import orjson
 from inspector.formats.console import iso_to_ns
 from inspector.formats.jsonfile import Batch
 from inspector.formats.otlp import BadRecord
-from inspector.formats.sqlitedb import PATIENCE_S, Unreadable, columns, open_readonly, retrying
+from inspector.formats.sqlitedb import (
+    PATIENCE_S,
+    DatabaseSource,
+    columns,
+)
 from inspector.model import Event, Problem, Span, SpanKind, Status
 from inspector.model.span import Feedback
 from inspector.semconv.feedback import feedback_event
@@ -93,36 +96,16 @@ def flat_attributes(nested: object) -> dict[str, Any]:
     return out
 
 
-class PhoenixSource:
+class PhoenixSource(DatabaseSource):
     """Spans (with their annotations as feedback events) from a Phoenix database."""
 
     format = FORMAT
 
     def __init__(self, path: Path, *, patience_s: float = PATIENCE_S) -> None:
-        self.path = path
-        self.source = str(path)
-        self.patience_s = patience_s
+        super().__init__(path, patience_s=patience_s)
         self.last_row = 0
         self.last_annotation: dict[str, int] = {}
         self.last_annotation_update: dict[str, str] = {}
-
-    def read(self, *, final: bool = True, batch: int = 2_000) -> Iterator[Batch]:
-        """Batches of the spans added (or re-annotated) since the last read."""
-        del final  # rows are committed whole: there is no partial record to hold back
-        try:
-            conn = open_readonly(self.path, patience_s=self.patience_s)
-        except Unreadable as exc:
-            yield Batch(problems=[Problem(self.source, "database", f"cannot read: {exc}")])
-            return
-        try:
-            yield from self._read(conn, batch)
-        except Unreadable as exc:
-            yield Batch(problems=[Problem(self.source, "database", f"reading stopped: {exc}")])
-        finally:
-            conn.close()
-
-    def _retry(self, action: Callable[..., T], *args: Any) -> T:
-        return retrying(partial(action, *args), patience_s=self.patience_s)
 
     def _read(self, conn: sqlite3.Connection, batch: int) -> Iterator[Batch]:
         schema = self._retry(self._schema, conn)

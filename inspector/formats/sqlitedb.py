@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from inspector.formats.jsonfile import Batch
+from inspector.model import Problem
 from inspector.store.connection import connect_readonly
 
 T = TypeVar("T")
@@ -104,3 +107,37 @@ def table_names(path: Path, *, patience_s: float = PATIENCE_S) -> set[str]:
         return retrying(lambda: tables(conn), patience_s=patience_s)
     finally:
         conn.close()
+
+
+class DatabaseSource:
+    """The reading loop the SQLite readers share: open read-only (waiting out brief locks),
+    read what is new, and turn a database that cannot be read into a problem, not a crash.
+
+    Subclasses implement :meth:`_read` and keep their own resume positions.
+    """
+
+    def __init__(self, path: Path, *, patience_s: float = PATIENCE_S) -> None:
+        self.path = path
+        self.source = str(path)
+        self.patience_s = patience_s
+
+    def read(self, *, final: bool = True, batch: int = 2_000) -> Iterator[Batch]:
+        """Batches of what was added (or re-annotated) since the last read."""
+        del final  # rows are committed whole: there is no partial record to hold back
+        try:
+            conn = open_readonly(self.path, patience_s=self.patience_s)
+        except Unreadable as exc:
+            yield Batch(problems=[Problem(self.source, "database", f"cannot read: {exc}")])
+            return
+        try:
+            yield from self._read(conn, batch)
+        except Unreadable as exc:
+            yield Batch(problems=[Problem(self.source, "database", f"reading stopped: {exc}")])
+        finally:
+            conn.close()
+
+    def _retry(self, action: Callable[..., T], *args: Any) -> T:
+        return retrying(partial(action, *args), patience_s=self.patience_s)
+
+    def _read(self, conn: sqlite3.Connection, batch: int) -> Iterator[Batch]:
+        raise NotImplementedError
