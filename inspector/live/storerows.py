@@ -18,14 +18,11 @@ from typing import Any
 import orjson
 
 from inspector.formats.jsonfile import Batch
-from inspector.model import Problem, SpanKind, Status
+from inspector.model import Problem
 from inspector.store.connection import StoreError
-from inspector.store.queries import SpanRow, StoreReader
+from inspector.store.queries import SPAN_ROW_COLUMNS, SpanRow, StoreReader, span_row
 
-_COLUMNS = (
-    "s.id, r.trace_id, s.span_id, s.parent_id, s.name, s.kind, s.status, s.start_ns, s.end_ns, "
-    "s.model, s.input_tokens, s.output_tokens, s.total_tokens, s.cost_usd"
-)
+_COLUMNS = f"s.id, r.trace_id, {SPAN_ROW_COLUMNS}"
 _NEW = (
     f"SELECT {_COLUMNS} FROM spans s JOIN runs r ON r.id = s.run_id "
     "WHERE s.id > ? ORDER BY s.id LIMIT ?"
@@ -131,23 +128,7 @@ class StoreCursor:
     @staticmethod
     def _take(row: tuple[Any, ...], out: Rows) -> None:
         out.row_ids.append(int(row[0]))
-        out.spans.append(
-            SpanRow(
-                span_id=row[2],
-                parent_id=row[3],
-                name=row[4],
-                kind=SpanKind.parse(row[5]),
-                status=Status(row[6]),
-                start_ns=row[7],
-                end_ns=row[8],
-                model=row[9],
-                input_tokens=row[10],
-                output_tokens=row[11],
-                total_tokens=row[12],
-                cost_usd=row[13],
-                trace_id=row[1],
-            )
-        )
+        out.spans.append(span_row(row[2:], row[1]))
 
     def close(self) -> None:
         self.reader.close()

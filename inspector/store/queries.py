@@ -6,6 +6,7 @@ A :class:`StoreReader` owns one connection; give each thread its own reader.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,8 @@ _RUN_COLUMNS = (
     "trace_id, name, root_span_id, spans, errors, llm_calls, input_tokens, output_tokens, "
     "cost_usd, priced_calls, start_ns, end_ns, running, session_id, service, models"
 )
-_SPAN_COLUMNS = (
+# The indexed span columns, in the order :func:`span_row` reads them.
+SPAN_ROW_COLUMNS = (
     "s.span_id, s.parent_id, s.name, s.kind, s.status, s.start_ns, s.end_ns, s.model, "
     "s.input_tokens, s.output_tokens, s.total_tokens, s.cost_usd"
 )
@@ -149,7 +151,8 @@ def _run(row: tuple[Any, ...]) -> RunRow:
     )
 
 
-def _span_row(row: tuple[Any, ...], trace_id: str = "") -> SpanRow:
+def span_row(row: Sequence[Any], trace_id: str = "") -> SpanRow:
+    """A :class:`SpanRow` from the values of :data:`SPAN_ROW_COLUMNS`."""
     return SpanRow(
         span_id=row[0],
         parent_id=row[1],
@@ -267,7 +270,7 @@ class StoreReader:
             return []
         if parent_span_id is None:
             sql = (
-                f"SELECT {_SPAN_COLUMNS} FROM spans s WHERE s.run_id = ? AND ("
+                f"SELECT {SPAN_ROW_COLUMNS} FROM spans s WHERE s.run_id = ? AND ("
                 "s.parent_id IS NULL OR s.parent_id = s.span_id OR NOT EXISTS ("
                 "SELECT 1 FROM spans p WHERE p.run_id = s.run_id AND p.span_id = s.parent_id)) "
                 "ORDER BY s.start_ns, s.id"
@@ -275,19 +278,19 @@ class StoreReader:
             rows = self.conn.execute(sql, (run_id,))
         else:
             sql = (
-                f"SELECT {_SPAN_COLUMNS} FROM spans s WHERE s.run_id = ? AND s.parent_id = ? "
+                f"SELECT {SPAN_ROW_COLUMNS} FROM spans s WHERE s.run_id = ? AND s.parent_id = ? "
                 "AND s.span_id != s.parent_id ORDER BY s.start_ns, s.id"
             )
             rows = self.conn.execute(sql, (run_id, parent_span_id))
-        return [_span_row(r, trace_id) for r in rows]
+        return [span_row(r, trace_id) for r in rows]
 
     def span_rows(self, trace_id: str) -> list[SpanRow]:
         """Every span of a run, indexed columns only, by start time (for trees and charts)."""
         run_id = self._run_id(trace_id)
         if run_id is None:
             return []
-        sql = f"SELECT {_SPAN_COLUMNS} FROM spans s WHERE s.run_id = ? ORDER BY s.start_ns, s.id"
-        return [_span_row(r, trace_id) for r in self.conn.execute(sql, (run_id,))]
+        sql = f"SELECT {SPAN_ROW_COLUMNS} FROM spans s WHERE s.run_id = ? ORDER BY s.start_ns, s.id"
+        return [span_row(r, trace_id) for r in self.conn.execute(sql, (run_id,))]
 
     def span(self, trace_id: str, span_id: str) -> Span | None:
         """One span with its full payload decoded, and the events recorded apart from it."""
