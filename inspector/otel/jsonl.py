@@ -17,9 +17,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import sys
 import threading
-import weakref
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from io import FileIO
@@ -31,6 +29,8 @@ from google.protobuf.json_format import MessageToDict
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+
+from inspector.otel.fork import on_fork_in_child
 
 __all__ = ["OtlpJsonLinesExporter", "encode_otlp_json"]
 
@@ -101,18 +101,7 @@ class OtlpJsonLinesExporter(SpanExporter):
         self._shutdown = False
         self._path, file = self._open_new_file()
         self._file: FileIO | None = file
-        if sys.platform != "win32":
-            # A forked child must not write into its parent's file, and must not inherit a lock
-            # another parent thread held at fork time. A weak reference keeps this process-wide
-            # hook from keeping the exporter alive.
-            reference = weakref.WeakMethod(self._after_fork_in_child)
-
-            def after_fork_in_child() -> None:
-                method = reference()
-                if method is not None:
-                    method()
-
-            os.register_at_fork(after_in_child=after_fork_in_child)
+        on_fork_in_child(self._after_fork_in_child)
 
     @property
     def path(self) -> Path:

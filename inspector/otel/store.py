@@ -22,9 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import sys
 import threading
-import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +34,7 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 from inspector.formats.otlp import decode_traces
 from inspector.model import Problem, Span
 from inspector.model.pricing import Pricing
+from inspector.otel.fork import on_fork_in_child
 from inspector.otel.jsonl import encode_otlp_json
 from inspector.store.connection import create
 from inspector.store.writer import StoreWriter
@@ -73,15 +72,7 @@ class StoreSpanExporter(SpanExporter):
         if not self._path.exists():
             _create_atomically(self._path)
         self._connect()
-        if sys.platform != "win32":
-            reference = weakref.WeakMethod(self._after_fork_in_child)
-
-            def after_fork_in_child() -> None:
-                method = reference()
-                if method is not None:
-                    method()
-
-            os.register_at_fork(after_in_child=after_fork_in_child)
+        on_fork_in_child(self._after_fork_in_child)
 
     @property
     def path(self) -> Path:
