@@ -1,32 +1,46 @@
-"""Reading a large JSON trace file in a child process while this process writes the index.
+"""Reading a large JSON trace file in worker processes while this process writes the index.
 
 Parsing is pure Python work that holds the GIL; inside the app it would compete with the GUI
-thread for it, and it cannot use the machine's second core. A child process parses and prepares
-rows (:func:`inspector.store.writer.prepare`), and the parent only commits them. The first batch
-is still read in the parent, so the first run shows before the child has even started.
+thread for it, and one process cannot use the machine's other cores. A large file is cut into
+pieces at record boundaries (a newline followed by ``{``: every JSON line, and every object of
+a pretty-printed stream, starts so), and worker processes parse and prepare the pieces
+(:func:`inspector.store.writer.prepare`) in parallel. This process commits them in file order,
+so runs fill in from the front and the reader's saved position stays exact.
+
+Each worker also copies its piece into the source's *snapshot* (a file beside the index) with
+an in-kernel copy, and the spans it prepares point at their record's offset there. The records
+-- most of a file's bytes -- then cross no pipe and are not written into SQLite a second time.
+
+The first batch is read here, so the first run shows before the workers have started.
 """
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
-import traceback
+import os
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from functools import cache
 from pathlib import Path
 
 from inspector.formats.jsonfile import JsonFileReader
 from inspector.model.pricing import Pricing
-from inspector.store.writer import Prepared, prepare
+from inspector.store.prepare import Prepared, Ready, prepare, prepare_ready
 
-PARALLEL_MIN_BYTES = 32 << 20  # below this, starting a process costs more than it saves
+PARALLEL_MIN_BYTES = 32 << 20  # below this, starting processes costs more than it saves
+PIECE_BYTES = 8 << 20  # ~8,000 spans of a typical agent trace: one committed batch
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+FIRST_BATCH = 256  # spans read here before the workers take over: the first run, fast
 
 
 @dataclass(slots=True)
 class Step:
     """One prepared batch and where the reader stood after it."""
 
-    batch: Prepared
+    batch: Prepared | Ready
     done: int
     total: int
     offset: int
@@ -35,81 +49,143 @@ class Step:
     multiline: bool
 
 
-def _child(path: str, source: str, conn: Connection) -> None:
-    """Child process: wait for the start position, then stream prepared batches."""
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Bytes ``start``..``end`` of a file; ``line_no`` lines come before ``start``."""
+
+    start: int
+    end: int
+    line_no: int
+
+
+def pieces(path: Path, start: int, line_no: int, size: int = PIECE_BYTES) -> Iterator[Piece]:
+    """Cut a file from ``start`` into pieces of about ``size`` bytes at record boundaries.
+
+    A boundary is a newline followed by ``{``. Inside a JSON line a newline is always escaped,
+    and inside a pretty-printed object every line but the first and last is indented, so a
+    record never straddles two pieces. A file without such a boundary is one piece.
+    """
+    with path.open("rb") as handle:
+        total = os.fstat(handle.fileno()).st_size
+        if start >= total:
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            pos = start
+            while pos < total:
+                cut = view.find(b"\n{", pos + size)
+                end = total if cut < 0 else cut + 1
+                yield Piece(pos, end, line_no)
+                line_no += view[pos:end].count(b"\n")
+                pos = end
+
+
+@cache
+def _pricing() -> Pricing:
+    return Pricing.load()
+
+
+def _copy(path: str, snapshot: str, start: int, end: int) -> None:
+    """Copy bytes ``start``..``end`` of ``path`` to the same offsets of ``snapshot``."""
+    src = os.open(path, os.O_RDONLY)
     try:
-        offset, line_no, fmt = conn.recv()
-        reader = JsonFileReader(Path(path), source)
-        reader.offset, reader.line_no, reader.format = offset, line_no, fmt
-        pricing = Pricing.load()
-        for batch in reader.read(final=True, first_batch=2_000, max_batch=8_000):
-            step = Step(
-                prepare(batch.spans, batch.problems, pricing, batch.events),
-                batch.done,
-                batch.total,
-                reader.offset,
-                reader.line_no,
-                reader.format,
-                reader.multiline,
-            )
-            conn.send(step)
-        conn.send(None)
-    except BaseException:  # reported to the parent, which raises it
-        conn.send(traceback.format_exc())
+        dst = os.open(snapshot, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            pos = start
+            while pos < end:
+                try:
+                    copied = os.copy_file_range(src, dst, end - pos, pos, pos)
+                except (AttributeError, OSError):  # not Linux, or a file system without it
+                    copied = os.pwrite(dst, os.pread(src, min(end - pos, 1 << 22), pos), pos)
+                if copied <= 0:
+                    raise OSError(f"{path} ended at byte {pos} while it was copied")
+                pos += copied
+        finally:
+            os.close(dst)
     finally:
-        conn.close()
+        os.close(src)
 
 
-def prepared_steps(reader: JsonFileReader, pricing: Pricing) -> Iterator[Step]:
+def read_piece(
+    path: str, source: str, source_id: int, piece: Piece, fmt: str | None, snapshot: str
+) -> Step:
+    """Worker process: one piece of a file, prepared, its bytes copied into ``snapshot``."""
+    _copy(path, snapshot, piece.start, piece.end)
+    reader = JsonFileReader(Path(path), source)
+    reader.offset, reader.line_no, reader.format = piece.start, piece.line_no, fmt
+    reader.track_positions = True
+    batch: Prepared | Ready = Prepared()
+    total = 0
+    for read in reader.read(final=True, first_batch=1 << 30, max_batch=1 << 30, end=piece.end):
+        # One batch per piece (it is small); a pretty record's bytes go in raws the slow way.
+        total = read.total
+        args = (read.spans, read.problems, _pricing(), read.events)
+        batch = prepare_ready(*args, read.positions, source_id) or prepare(*args)
+    return Step(
+        batch,
+        piece.end,
+        total,
+        reader.offset,
+        reader.line_no,
+        reader.format,
+        reader.multiline,
+    )
+
+
+def prepared_steps(
+    reader: JsonFileReader, pricing: Pricing, snapshot: tuple[Path, int] | None = None
+) -> Iterator[Step]:
     """Every batch of ``reader``'s file from its current position, prepared.
 
-    The first batch is read here; the rest in a child process when the file is large. The
-    reader's position is kept up to date, so a live follower can continue from it.
+    The first batch is read here; when the file is large and ``snapshot`` (the snapshot's path
+    and the source's id in the store) is given, the rest in worker processes (see the module's
+    doc). The reader's position is kept up to date, so a
+    live follower can continue from it.
     """
     size = reader.path.stat().st_size - reader.offset
-    ctx = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded (Qt) process
-    parent_end: Connection | None = None
-    process = None
-    if size >= PARALLEL_MIN_BYTES:
-        parent_end, child_end = ctx.Pipe(duplex=True)
-        process = ctx.Process(
-            target=_child,
-            args=(str(reader.path), reader.source, child_end),
-            name="trace-inspector-reader",
-            daemon=True,
+    parallel = snapshot is not None and size >= PARALLEL_MIN_BYTES
+    for batch in reader.read(final=True, first_batch=FIRST_BATCH):
+        yield Step(
+            prepare(batch.spans, batch.problems, pricing, batch.events),
+            batch.done,
+            batch.total,
+            reader.offset,
+            reader.line_no,
+            reader.format,
+            reader.multiline,
         )
-        process.start()
-        child_end.close()
+        if parallel:
+            break  # the workers read the rest
+    if not parallel or snapshot is None:
+        return
+    context = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded (Qt) process
+    executor = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
+    running: deque[Future[Step]] = deque()
     try:
-        for batch in reader.read(final=True):
-            yield Step(
-                prepare(batch.spans, batch.problems, pricing, batch.events),
-                batch.done,
-                batch.total,
-                reader.offset,
-                reader.line_no,
-                reader.format,
-                reader.multiline,
+        for piece in pieces(reader.path, reader.offset, reader.line_no):
+            running.append(
+                executor.submit(
+                    read_piece,
+                    str(reader.path),
+                    reader.source,
+                    snapshot[1],
+                    piece,
+                    reader.format,
+                    str(snapshot[0]),
+                )
             )
-            if parent_end is not None:
-                break  # the child reads the rest
-        if parent_end is None:
-            return
-        parent_end.send((reader.offset, reader.line_no, reader.format))
-        while True:
-            message = parent_end.recv()
-            if message is None:
-                return
-            if isinstance(message, str):
-                raise RuntimeError(f"the reader process failed:\n{message}")
-            reader.offset, reader.line_no = message.offset, message.line_no
-            reader.format = message.format
-            reader.multiline = reader.multiline or message.multiline
-            yield message
+            if len(running) > 2 * WORKERS:  # bounded: a few pieces ahead of the commits
+                yield _advance(reader, running.popleft().result())
+        while running:
+            yield _advance(reader, running.popleft().result())
     finally:
-        if process is not None:
-            if process.is_alive():
-                process.terminate()
-            process.join(timeout=5)
-        if parent_end is not None:
-            parent_end.close()
+        for future in running:
+            future.cancel()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _advance(reader: JsonFileReader, step: Step) -> Step:
+    """Move the parent's reader to where a piece ended."""
+    reader.offset, reader.line_no = step.offset, step.line_no
+    reader.format = reader.format or step.format
+    reader.multiline = reader.multiline or step.multiline
+    return step

@@ -24,7 +24,7 @@ from inspector.model.pricing import Pricing
 from inspector.opening import is_store_file, open_source
 from inspector.store.connection import build_deferred_indexes, create
 from inspector.store.queries import StoreReader
-from inspector.store.writer import Change, StoreWriter, prepare
+from inspector.store.writer import Change, Ready, StoreWriter, prepare
 
 
 @dataclass(slots=True)
@@ -159,10 +159,13 @@ class Workspace:
         source = self.source
         for step in self._steps(final):
             batch = step.batch
-            names = {row[15] for row in batch.rows} | {e[5] for e in batch.events}
-            for name in names - source_ids.keys():
-                source_ids[name] = self.writer.source_id(name, source.format)
-            change = self.writer.commit(batch, source_ids=source_ids)
+            if isinstance(batch, Ready):
+                change = self.writer.commit_ready(batch)
+            else:
+                names = {row[15] for row in batch.rows} | {e[5] for e in batch.events}
+                for name in names - source_ids.keys():
+                    source_ids[name] = self.writer.source_id(name, source.format)
+                change = self.writer.commit(batch, source_ids=source_ids)
             progress.done, progress.total = step.done, step.total
             progress.spans += change.spans
             progress.problems += change.problems
@@ -185,13 +188,21 @@ class Workspace:
         assert source is not None
         pricing = self.writer.pricing
         if final and isinstance(source, JsonSource):
-            return prepared_steps(source.reader, pricing)
+            return prepared_steps(source.reader, pricing, self._snapshot(source))
         return (
             Step(
                 prepare(b.spans, b.problems, pricing, b.events), b.done, b.total, 0, 0, None, False
             )
             for b in prefetch(source.read(final=final), depth=1)
         )
+
+    def _snapshot(self, source: JsonSource) -> tuple[Path, int]:
+        """Where a large file's records are copied for the index to point into (see ingest),
+        and the file's source id."""
+        source_id = self.writer.source_id(source.reader.source, source.format)
+        name = f"snapshot-{source_id}.bin"
+        self.writer.set_snapshot(source_id, name)
+        return self.store_path.parent / name, source_id
 
     def reader(self) -> StoreReader:
         """A new read-only query connection (one per thread)."""

@@ -34,6 +34,10 @@ class Batch:
     total: int = 0
     # Events recorded apart from their span (OTLP log records), attached to it by the store.
     events: list[SpanEvents] = field(default_factory=list)
+    # With ``JsonFileReader.track_positions``: id() of each lazily kept record's bytes -> the
+    # record's (byte offset, length) in the file, so the store can point into a copy of the
+    # file instead of storing the bytes again.
+    positions: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def parse_json(data: bytes) -> tuple[object, str | None]:
@@ -71,6 +75,7 @@ class JsonFileReader:
         line_no: number of lines consumed up to ``offset``.
         format: the record format seen first (``otlp-json``, ``otel-console`` ...), or ``None``.
         multiline: whether any record spanned several lines (a pretty document).
+        track_positions: fill :attr:`Batch.positions` for the records spans keep.
     """
 
     def __init__(self, path: Path, source: str | None = None) -> None:
@@ -80,6 +85,7 @@ class JsonFileReader:
         self.line_no = 0
         self.format: str | None = None
         self.multiline = False
+        self.track_positions = False
 
     def reset(self) -> None:
         """Start again from the beginning (the file was truncated or replaced)."""
@@ -87,7 +93,12 @@ class JsonFileReader:
         self.line_no = 0
 
     def read(
-        self, *, final: bool = True, first_batch: int = 256, max_batch: int = 8_000
+        self,
+        *,
+        final: bool = True,
+        first_batch: int = 256,
+        max_batch: int = 8_000,
+        end: int | None = None,
     ) -> Iterator[Batch]:
         """Yield batches of what the file holds past ``offset``.
 
@@ -98,6 +109,8 @@ class JsonFileReader:
             first_batch: spans in the first batch (small, so the first run shows quickly);
                 each later batch is twice the previous, up to ``max_batch``.
             max_batch: the largest batch.
+            end: stop at this byte offset, as if the file ended there (one piece of a file
+                read in parallel; it must fall at the start of a line).
         """
         target = first_batch
         batch = Batch()
@@ -105,13 +118,16 @@ class JsonFileReader:
             handle.seek(self.offset)
             batch.total = os.fstat(handle.fileno()).st_size
             offset, line_no = self.offset, self.line_no
+            left = -1 if end is None else max(0, end - offset)
             pending = b""
             acc: list[bytes] = []
             acc_start = (offset, line_no)  # position before the first accumulated line
-            while True:
-                chunk = handle.read(CHUNK)
+            while left:
+                chunk = handle.read(CHUNK if left < 0 else min(CHUNK, left))
                 if not chunk:
                     break
+                if left > 0:
+                    left -= len(chunk)
                 lines = (pending + chunk).split(b"\n")
                 pending = lines.pop()
                 for line in lines:
@@ -123,7 +139,7 @@ class JsonFileReader:
                         if acc and len(acc) == 1 and acc[0] is line:
                             acc_start = (start, line_no - 1)
                     else:
-                        acc = self._line(line, line_no, batch)
+                        acc = self._line(line, line_no, batch, start)
                         if acc:
                             acc_start = (start, line_no - 1)
                     if not acc:
@@ -140,7 +156,9 @@ class JsonFileReader:
                     if acc:
                         acc = self._continue(acc, pending, acc_start[1] + 1, line_no, batch)
                     else:
-                        acc = self._line(pending, line_no, batch)
+                        acc = self._line(pending, line_no, batch, offset - len(pending))
+                        if acc:
+                            acc_start = (offset - len(pending), line_no - 1)
                 if acc:
                     first = acc_start[1] + 1
                     batch.problems.append(
@@ -154,8 +172,9 @@ class JsonFileReader:
             batch.done = self.offset
             yield batch
 
-    def _line(self, line: bytes, line_no: int, batch: Batch) -> list[bytes]:
-        """Handle one line outside a multi-line record; return it if it opens one."""
+    def _line(self, line: bytes, line_no: int, batch: Batch, start: int = -1) -> list[bytes]:
+        """Handle one line (starting at byte ``start``) outside a multi-line record; return it
+        if it opens one."""
         stripped = line.strip()
         if not stripped:
             return []
@@ -168,7 +187,8 @@ class JsonFileReader:
             return []
         if note:
             batch.problems.append(Problem(self.source, f"line {line_no}", note))
-        self._record(value, f"line {line_no}", batch, stripped)
+        at = start + len(line) - len(line.lstrip()) if start >= 0 else -1
+        self._record(value, f"line {line_no}", batch, stripped, at)
         return []
 
     def _continue(
@@ -206,12 +226,14 @@ class JsonFileReader:
         self._record(value, location, batch, data)
         return []
 
-    def _record(self, value: object, location: str, batch: Batch, raw: bytes) -> None:
+    def _record(self, value: object, location: str, batch: Batch, raw: bytes, at: int = -1) -> None:
         if isinstance(value, dict):
             fmt = recognise(value)
             if fmt is not None and fmt.decode_lazy is not None:
                 if self.format is None:
                     self.format = fmt.name
+                if at >= 0 and self.track_positions:
+                    batch.positions[id(raw)] = (at, len(raw))
                 for item in fmt.decode_lazy(value, self.source, location, raw):
                     if isinstance(item, Span):
                         batch.spans.append(item)

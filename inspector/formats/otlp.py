@@ -252,14 +252,13 @@ def _summary_attributes(kvs: object) -> dict[str, Any]:
     if isinstance(kvs, dict):
         return {k: v for k, v in kvs.items() if k in SUMMARY_KEYS}
     keys = SUMMARY_KEYS
-    picked = [kv for kv in kvs if kv.get("key") in keys]  # type: ignore[attr-defined]
-    if not picked:
-        return {}
     out: dict[str, Any] = {}
-    for kv in picked:
-        value = kv.get("value")
-        text = value.get("stringValue") if isinstance(value, dict) else None
-        out[kv["key"]] = text if text is not None else any_value(value)
+    for kv in kvs:  # type: ignore[attr-defined]
+        key = kv.get("key")
+        if key in keys:
+            value = kv.get("value")
+            text = value.get("stringValue") if isinstance(value, dict) else None
+            out[key] = text if text is not None else any_value(value)
     return out
 
 

@@ -27,7 +27,8 @@ def summarize(span: Span) -> Summary:
     if not attrs:
         return out
     for dialect in DIALECTS:
-        dialect.summarize(attrs, out)
+        if not dialect.SUMMARY_KEYS.isdisjoint(attrs):  # a dialect without its keys sets nothing
+            dialect.summarize(attrs, out)
     if out.total_tokens is None and out.input_tokens is not None and out.output_tokens is not None:
         out.total_tokens = out.input_tokens + out.output_tokens
     return out

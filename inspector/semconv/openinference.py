@@ -40,32 +40,47 @@ SUMMARY_KEYS = frozenset(
 )
 
 
+_MODEL_KEY_SET = frozenset(_MODEL_KEYS)
+
+
 def summarize(attrs: dict[str, Any], out: Summary) -> None:
-    """Fill what this dialect knows into ``out``, leaving fields already set alone."""
+    """Fill what this dialect knows into ``out``, leaving fields already set alone.
+
+    Runs once per span on the ingest hot path: absent keys cost one ``get`` and no call.
+    """
+    get = attrs.get
     if out.kind is SpanKind.UNKNOWN:
-        raw_kind = attrs.get("openinference.span.kind")
+        raw_kind = get("openinference.span.kind")
         if raw_kind is not None:
             out.kind = SpanKind.parse(raw_kind)
-    if out.model is None:
+    if out.model is None and not _MODEL_KEY_SET.isdisjoint(attrs):
         for key in _MODEL_KEYS:
-            model = attrs.get(key)
+            model = get(key)
             if model:
                 out.model = as_str(model)
                 break
     if out.provider is None:
-        provider = attrs.get("llm.provider") or attrs.get("llm.system")
+        provider = get("llm.provider") or get("llm.system")
         if provider:
             out.provider = as_str(provider)
     if out.input_tokens is None:
-        out.input_tokens = as_int(attrs.get("llm.token_count.prompt"))
+        value = get("llm.token_count.prompt")
+        if value is not None:
+            out.input_tokens = as_int(value)
     if out.output_tokens is None:
-        out.output_tokens = as_int(attrs.get("llm.token_count.completion"))
+        value = get("llm.token_count.completion")
+        if value is not None:
+            out.output_tokens = as_int(value)
     if out.total_tokens is None:
-        out.total_tokens = as_int(attrs.get("llm.token_count.total"))
+        value = get("llm.token_count.total")
+        if value is not None:
+            out.total_tokens = as_int(value)
     if out.cost_usd is None:
-        out.cost_usd = as_float(attrs.get("llm.cost.total"))
+        value = get("llm.cost.total")
+        if value is not None:
+            out.cost_usd = as_float(value)
     if out.session_id is None:
-        session = attrs.get("session.id")
+        session = get("session.id")
         if session:
             out.session_id = as_str(session)
 

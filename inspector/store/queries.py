@@ -5,6 +5,7 @@ A :class:`StoreReader` owns one connection; give each thread its own reader.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -197,11 +198,58 @@ def decode_raw(fmt: str, data: bytes, index: int, source: str, location: str) ->
     return nth_span(record, source, location, index)
 
 
+def _verbatim_part(needle: str) -> bytes | None:
+    """The longest piece of ``needle`` that every JSON encoding of a text holding it holds
+    verbatim (printable ASCII that no encoder escapes: not quotes, backslashes, or the ``<>&``
+    Go escapes), to rule records out without decoding them; ``None`` when too short to help."""
+    parts = re.split(r"[^\x20-\x7e]|[\"\\/<>&']", needle)
+    best = max(parts, key=len)
+    return best.encode() if len(best) >= 2 else None
+
+
+class Snapshots:
+    """Reads records out of the snapshot files a store's spans point into (see the schema).
+
+    Stores written before snapshots existed have neither column; the SQL fragments then read
+    NULL, so every query works on old and new stores alike.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        spans = {r[1] for r in conn.execute("PRAGMA table_info(spans)")}
+        sources = {r[1] for r in conn.execute("PRAGMA table_info(sources)")}
+        present = {"raw_offset", "raw_length"} <= spans and "snapshot" in sources
+        self.columns = "s.raw_offset, s.raw_length, src.snapshot" if present else "NULL, NULL, NULL"
+        self.where = "s.raw_offset IS NOT NULL OR" if present else ""
+        folder = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
+        self.folder = Path(folder).parent if folder else None
+        self._files: dict[str, Any] = {}
+
+    def read(self, name: str | None, offset: int, length: int) -> bytes | None:
+        """The bytes of one record, or ``None`` when the snapshot is gone or too short."""
+        if not name or self.folder is None or Path(name).name != name:
+            return None
+        handle = self._files.get(name)
+        try:
+            if handle is None:
+                handle = self._files[name] = (self.folder / name).open("rb")
+            handle.seek(offset)
+            data: bytes = handle.read(length)
+        except OSError:
+            return None
+        return data if len(data) == length else None
+
+    def close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
+        self._files.clear()
+
+
 class StoreReader:
     """Queries over one store database."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.snapshots = Snapshots(conn)
 
     @classmethod
     def open(cls, path: Path) -> StoreReader:
@@ -216,6 +264,7 @@ class StoreReader:
         return cls(conn)
 
     def close(self) -> None:
+        self.snapshots.close()
         self.conn.close()
 
     # runs ------------------------------------------------------------------------------------
@@ -315,7 +364,7 @@ class StoreReader:
         row = self.conn.execute(
             "SELECT s.span_id, s.parent_id, s.name, s.kind, s.status, s.status_message, "
             "s.start_ns, s.end_ns, s.location, s.payload, src.path, raw.format, raw.data, "
-            "s.raw_index FROM spans s JOIN runs r ON r.id = s.run_id "
+            f"s.raw_index, {self.snapshots.columns} FROM spans s JOIN runs r ON r.id = s.run_id "
             "LEFT JOIN sources src ON src.id = s.source_id "
             "LEFT JOIN raws raw ON raw.id = s.raw_id "
             "WHERE r.trace_id = ? AND s.span_id = ?",
@@ -323,8 +372,11 @@ class StoreReader:
         ).fetchone()
         if row is None:
             return None
-        if row[9] is None and row[12] is not None:
-            full = decode_raw(row[11], row[12], row[13], row[10] or "", row[8])
+        data, fmt = row[12], row[11]
+        if row[9] is None and data is None and row[14] is not None:
+            data, fmt = self.snapshots.read(row[16], row[14], row[15]), "otlp-json"
+        if row[9] is None and data is not None:
+            full = decode_raw(fmt, data, row[13], row[10] or "", row[8])
             if full is not None:
                 # The stored row is authoritative for what ingest decided (kind, merges).
                 full.kind = SpanKind.parse(row[3])
@@ -375,13 +427,15 @@ class StoreReader:
             return []
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         sql = (
-            "SELECT r.trace_id, s.span_id, "
+            f"SELECT r.trace_id, s.span_id, {self.snapshots.columns}, "
             "s.name LIKE ?1 ESCAPE '\\' OR s.status_message LIKE ?1 ESCAPE '\\' "
             "OR CAST(s.payload AS TEXT) LIKE ?1 ESCAPE '\\' OR EXISTS ("
             "SELECT 1 FROM span_events e WHERE e.trace_id = r.trace_id AND e.span_id = s.span_id "
             "AND CAST(e.attributes AS TEXT) LIKE ?1 ESCAPE '\\') "
             "FROM spans s JOIN runs r ON r.id = s.run_id LEFT JOIN raws raw ON raw.id = s.raw_id "
-            "WHERE (s.name LIKE ?1 ESCAPE '\\' OR s.status_message LIKE ?1 ESCAPE '\\' "
+            "LEFT JOIN sources src ON src.id = s.source_id "
+            f"WHERE ({self.snapshots.where} s.name LIKE ?1 ESCAPE '\\' "
+            "OR s.status_message LIKE ?1 ESCAPE '\\' "
             "OR CAST(s.payload AS TEXT) LIKE ?1 ESCAPE '\\' "
             "OR CAST(raw.data AS TEXT) LIKE ?1 ESCAPE '\\' OR EXISTS ("
             "SELECT 1 FROM span_events e WHERE e.trace_id = r.trace_id AND e.span_id = s.span_id "
@@ -397,8 +451,19 @@ class StoreReader:
                 "span_events", "(SELECT '' AS trace_id, '' AS span_id, '' AS attributes)"
             )
         needle = text.lower()
+        literal = _verbatim_part(needle)
+        in_record: dict[tuple[str, int], bool] = {}
         found: list[tuple[str, str]] = []
-        for tid, sid, sure in self.conn.execute(sql, params):
+        for tid, sid, offset, length, snapshot, sure in self.conn.execute(sql, params):
+            if not sure and offset is not None and literal is not None:
+                # Spans of one record share its text: look at it once, decode only on a hit.
+                key = (snapshot, offset)
+                hit = in_record.get(key)
+                if hit is None:
+                    data = self.snapshots.read(snapshot, offset, length)
+                    hit = in_record[key] = data is not None and literal in data.lower()
+                if not hit:
+                    continue
             if sure or self._content_holds(tid, sid, needle):
                 found.append((tid, sid))
                 if len(found) >= limit:

@@ -115,6 +115,33 @@ class RunState:
             self.name = name
             self.root_span_id = span_id
 
+    def merge(self, other: RunState) -> None:
+        """Add the rollups of spans counted apart (a later part of the same run)."""
+        self.spans += other.spans
+        self.errors += other.errors
+        self.llm_calls += other.llm_calls
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+        self.priced_calls += other.priced_calls
+        if other.cost_usd is not None:
+            self.cost_usd = (
+                other.cost_usd if self.cost_usd is None else self.cost_usd + other.cost_usd
+            )
+        self.models |= other.models
+        if other.start_ns is not None and (self.start_ns is None or other.start_ns < self.start_ns):
+            self.start_ns = other.start_ns
+        if other.end_ns is not None and (self.end_ns is None or other.end_ns > self.end_ns):
+            self.end_ns = other.end_ns
+        self.running = self.running or other.running
+        if other.session_id is not None and (
+            self.session_id is None or other.session_id > self.session_id
+        ):
+            self.session_id = other.session_id
+        if other.root_span_id is not None and other.root_key < self.root_key:
+            self.root_key = other.root_key
+            self.name = other.name
+            self.root_span_id = other.root_span_id
+
     def row(self, run_id: int) -> tuple[Any, ...]:
         return (
             self.name,

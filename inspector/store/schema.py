@@ -5,7 +5,9 @@ import is opened as is, because it already is an index. Tables:
 
 ``meta``      key/value: ``schema_version``, ``created_by``.
 ``sources``   each input read into the store: path, format, resumable position (byte offset and
-              line, or last row id) so a live follower reads only what was appended.
+              line, or last row id) so a live follower reads only what was appended, and
+              ``snapshot``: the name (in the store's folder) of a copy of the file's bytes that
+              spans point into, when a large file was indexed in parallel.
 ``runs``      one row per trace (an agent run) with its rollups, kept up to date per batch:
               root name, span and error counts, LLM calls, input/output tokens of LLM spans only,
               cost (sum of the priced LLM calls; ``priced_calls`` says how many of ``llm_calls``
@@ -14,8 +16,11 @@ import is opened as is, because it already is an index. Tables:
               ``payload`` holds everything else (attributes, events, links, resource, scope) as
               JSON, decoded only when a span is shown or diffed. A span read on the fast path
               has no payload but ``raw_id``/``raw_index``: its source record, stored once in
-              ``raws`` for all the spans it holds, and its ordinal in it. ``depth`` is not
-              stored: trees are walked from the parent links.
+              ``raws`` for all the spans it holds, and its ordinal in it -- or, instead of
+              ``raw_id``, ``raw_offset``/``raw_length``: where that record is in its source's
+              snapshot file (a bulk load copies the file once rather than writing every record
+              into SQLite a second time). ``depth`` is not stored: trees are walked from the
+              parent links.
 ``raws``      source records (an OTLP JSON line) kept verbatim, with their format name.
 ``span_events`` events recorded apart from their span (OTLP log records: GenAI prompts and
               replies), keyed by trace and span id -- not by run, since a logs file may be read
@@ -41,7 +46,8 @@ CREATE TABLE IF NOT EXISTS sources (
     id       INTEGER PRIMARY KEY,
     path     TEXT NOT NULL UNIQUE,
     format   TEXT NOT NULL,
-    position TEXT NOT NULL DEFAULT '{}'
+    position TEXT NOT NULL DEFAULT '{}',
+    snapshot TEXT
 );
 CREATE TABLE IF NOT EXISTS runs (
     id           INTEGER PRIMARY KEY,
@@ -86,6 +92,8 @@ CREATE TABLE IF NOT EXISTS spans (
     payload        BLOB,
     raw_id         INTEGER REFERENCES raws (id),
     raw_index      INTEGER,
+    raw_offset     INTEGER,
+    raw_length     INTEGER,
     UNIQUE (run_id, span_id)
 );
 CREATE TABLE IF NOT EXISTS raws (
@@ -141,6 +149,8 @@ SPAN_COLUMNS = (
     "payload",
     "raw_id",
     "raw_index",
+    "raw_offset",
+    "raw_length",
 )
 
 # What makes a SQLite file one of our stores; newer tables are added to older stores on open.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -10,18 +9,26 @@ from typing import Any
 
 import orjson
 
-from inspector import semconv
-from inspector.model import Problem, Span, SpanKind
+from inspector.model import Problem, Span
 from inspector.model.pricing import Pricing
 from inspector.model.span import SpanEvents
+from inspector.store.prepare import Prepared, Ready, payload, prepare, prepare_ready
 from inspector.store.rollup import LOAD_SQL, RECOMPUTE_SQL, UPDATE_SQL, RunState
 from inspector.store.schema import SPAN_COLUMNS
+
+__all__ = ["Change", "Prepared", "Ready", "StoreWriter", "payload", "prepare", "prepare_ready"]
 
 _INSERT_SPAN = (
     f"INSERT INTO spans ({', '.join(SPAN_COLUMNS)}) VALUES ({', '.join('?' * len(SPAN_COLUMNS))}) "
     "ON CONFLICT (run_id, span_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in SPAN_COLUMNS if c not in ("run_id", "span_id"))
     + " WHERE excluded.end_ns IS NOT NULL OR spans.end_ns IS NULL"
+)
+
+
+# The same, for rows that name their run by trace id (made in a worker that cannot know run ids).
+_INSERT_READY = _INSERT_SPAN.replace(
+    "VALUES (?, ", "VALUES ((SELECT id FROM runs WHERE trace_id = ?), ", 1
 )
 
 
@@ -35,136 +42,12 @@ class Change:
     problems: int = 0
 
 
-def payload(span: Span) -> bytes:
-    """The span's full detail as JSON, stored once and decoded only when shown."""
-    body: dict[str, Any] = {
-        "attributes": span.attributes,
-        "events": span.events,
-        "resource": span.resource,
-    }
-    if span.links:
-        body["links"] = span.links
-    if span.scope:
-        body["scope"] = span.scope
-    if span.otel_kind:
-        body["otel_kind"] = span.otel_kind
-    try:
-        return orjson.dumps(body)
-    except TypeError:  # an int beyond 64 bits or a lone surrogate: keep it, as text
-        return json.dumps(body, default=_plain, ensure_ascii=False).encode("utf-8", "replace")
-
-
-def _event_attributes(attributes: dict[str, Any]) -> bytes:
-    try:
-        return orjson.dumps(attributes)
-    except TypeError:  # an int beyond 64 bits or a lone surrogate: keep it, as text
-        return json.dumps(attributes, default=_plain, ensure_ascii=False).encode("utf-8", "replace")
-
-
-def _plain(value: object) -> object:
-    fields = getattr(value, "__slots__", None)
-    if fields:
-        return {name: getattr(value, name) for name in fields}
-    return str(value)
-
-
-@dataclass(slots=True)
-class Prepared:
-    """A batch turned into rows, ready for :meth:`StoreWriter.commit`; picklable, so it can be
-    made in another process.
-
-    ``rows[i]`` is a span row without its run id (the writer assigns those): the columns of
-    :data:`SPAN_COLUMNS` after ``run_id``, with the source *path* where the source id goes and,
-    for ``raw_id``, an index into ``raws`` (or ``None``).
-    """
-
-    trace_ids: list[str] = field(default_factory=list)
-    services: list[str | None] = field(default_factory=list)
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    raws: list[tuple[str, bytes]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    # (trace_id, span_id, name, time_ns, attributes JSON, source path, location)
-    events: list[tuple[str, str, str, int | None, bytes, str, str]] = field(default_factory=list)
-
-
-def prepare(
-    spans: Iterable[Span],
-    problems: Iterable[Problem],
-    pricing: Pricing,
-    events: Iterable[SpanEvents] = (),
-) -> Prepared:
-    """Derive every stored column of a batch (a pure function of its input)."""
-    out = Prepared(problems=list(problems))
-    out.events = [
-        (
-            group.trace_id,
-            group.span_id,
-            event.name,
-            event.time_ns,
-            _event_attributes(event.attributes),
-            group.source,
-            group.location,
-        )
-        for group in events
-        for event in group.events
-    ]
-    raw_slots: dict[int, int] = {}
-    summarize = semconv.summarize
-    cost_of = pricing.cost
-    llm = SpanKind.LLM
-    trace_ids, services, rows, raws = out.trace_ids, out.services, out.rows, out.raws
-    for span in spans:
-        s = summarize(span)
-        cost = s.cost_usd
-        if cost is None and s.kind is llm:
-            cost = cost_of(s.model, s.input_tokens, s.output_tokens)
-        raw = span.raw
-        if raw is None:
-            body: bytes | None = payload(span)
-            slot = raw_index = None
-        else:
-            body = None
-            raw_index = raw[1]
-            slot = raw_slots.get(id(raw[0]))
-            if slot is None:
-                slot = raw_slots[id(raw[0])] = len(raws)
-                raws.append(("otlp-json", raw[0]))
-        trace_ids.append(span.trace_id)
-        services.append(_service(span))
-        rows.append(
-            (
-                span.span_id,
-                span.parent_id,
-                span.name,
-                s.kind.value,
-                int(span.status),
-                span.status_message,
-                span.start_ns,
-                span.end_ns,
-                s.model,
-                s.provider,
-                s.input_tokens,
-                s.output_tokens,
-                s.total_tokens,
-                cost,
-                s.session_id,
-                span.source,
-                span.location,
-                body,
-                slot,
-                raw_index,
-            )
-        )
-    return out
-
-
 class StoreWriter:
     """The single writer of a store. Not thread-safe: one ingest worker owns it.
 
-    Rollups are kept in memory (:class:`RunState`) and written per batch. A span whose
-    (run, span id) was written before makes its run's rollups be recomputed in SQL instead, so
-    duplicates and started-then-ended updates are never counted twice. Keys are remembered as
-    hashes: a collision only costs a recompute, never a wrong count.
+    Rollups are kept in memory (:class:`RunState`) and written per batch. A batch holding a span
+    whose (run, span id) was written before makes the runs it touched be recomputed in SQL
+    instead, so duplicates and started-then-ended updates are never counted twice.
     """
 
     def __init__(self, conn: sqlite3.Connection, pricing: Pricing | None = None) -> None:
@@ -175,9 +58,6 @@ class StoreWriter:
         for row in conn.execute(LOAD_SQL):
             self._runs[row[17]] = row[16]
             self._state[row[16]] = RunState.from_row(row)
-        self._seen: set[int] = {
-            hash((r, s)) for r, s in conn.execute("SELECT run_id, span_id FROM spans")
-        }
         self._next_run = 1 + (conn.execute("SELECT max(id) FROM runs").fetchone()[0] or 0)
         self._next_raw = 1 + (conn.execute("SELECT max(id) FROM raws").fetchone()[0] or 0)
         self._sources: dict[str, int] = {
@@ -196,6 +76,10 @@ class StoreWriter:
             sid = int(cur.fetchone()[0])
             self._sources[path] = sid
         return sid
+
+    def set_snapshot(self, source_id: int, name: str) -> None:
+        """Name the copy of a source's bytes (in the store's folder) its spans point into."""
+        self.conn.execute("UPDATE sources SET snapshot = ? WHERE id = ?", (name, source_id))
 
     def save_position(self, source_id: int, fmt: str, position: dict[str, Any]) -> None:
         self.conn.execute(
@@ -236,9 +120,8 @@ class StoreWriter:
     ) -> Change:
         """Write a batch made by :func:`prepare` (possibly in another process)."""
         change = Change()
-        runs, states, seen = self._runs, self._state, self._seen
+        runs, states = self._runs, self._state
         touched: set[int] = set()
-        dirty: set[int] = set()
         new_runs: list[tuple[int, str, str | None]] = []
         raw_ids = list(range(self._next_raw, self._next_raw + len(batch.raws)))
         self._next_raw += len(batch.raws)
@@ -253,28 +136,23 @@ class StoreWriter:
                 states[run_id] = RunState()
                 new_runs.append((run_id, trace_id, service))
                 change.added.append(trace_id)
-            elif run_id not in touched and run_id not in dirty:
+            elif run_id not in touched:
                 change.changed.append(trace_id)
-            key = hash((run_id, row[0]))
-            if key in seen:
-                dirty.add(run_id)
-            else:
-                seen.add(key)
-                states[run_id].add(
-                    row[0],
-                    row[1],
-                    row[2],
-                    row[3] == "LLM",
-                    row[4] == 2,
-                    row[6],
-                    row[7],
-                    row[8],
-                    row[10],
-                    row[11],
-                    row[13],
-                    row[14],
-                )
             touched.add(run_id)
+            states[run_id].add(
+                row[0],
+                row[1],
+                row[2],
+                row[3] == "LLM",
+                row[4] == 2,
+                row[6],
+                row[7],
+                row[8],
+                row[10],
+                row[11],
+                row[13],
+                row[14],
+            )
             slot = row[18]
             rows.append(
                 (
@@ -284,12 +162,81 @@ class StoreWriter:
                     row[16],
                     row[17],
                     None if slot is None else raw_ids[slot],
-                    row[19],
+                    *row[19:],
                 )
             )
-        problem_rows = [(p.source, p.location, p.message) for p in batch.problems]
         event_rows = [(*e[:5], ids.get(e[5]), e[6]) for e in batch.events]
-        for event in batch.events:  # a run already shown gets new events: say it changed
+        raw_rows = [(rid, fmt, data) for rid, (fmt, data) in zip(raw_ids, batch.raws, strict=True)]
+        self._write(
+            change,
+            list(touched),
+            new_runs,
+            raw_rows,
+            _INSERT_SPAN,
+            rows,
+            batch.problems,
+            event_rows,
+            position,
+        )
+        return change
+
+    def commit_ready(
+        self, batch: Ready, *, position: tuple[int, str, dict[str, Any]] | None = None
+    ) -> Change:
+        """Write a batch made by :func:`prepare_ready` (in a worker process)."""
+        change = Change()
+        runs, states = self._runs, self._state
+        new_runs: list[tuple[int, str, str | None]] = []
+        touched: list[int] = []
+        for trace_id, service in zip(batch.trace_ids, batch.services, strict=True):
+            run_id = runs.get(trace_id)
+            if run_id is None:
+                run_id = self._next_run
+                self._next_run += 1
+                runs[trace_id] = run_id
+                states[run_id] = RunState()
+                new_runs.append((run_id, trace_id, service))
+                change.added.append(trace_id)
+            else:
+                change.changed.append(trace_id)
+            touched.append(run_id)
+        self._write(
+            change,
+            touched,
+            new_runs,
+            [],
+            _INSERT_READY,
+            batch.rows,
+            batch.problems,
+            batch.events,
+            position,
+            batch.partials,
+        )
+        return change
+
+    def _write(
+        self,
+        change: Change,
+        touched: list[int],
+        new_runs: list[tuple[int, str, str | None]],
+        raw_rows: list[tuple[int, str, bytes]],
+        insert: str,
+        rows: list[tuple[Any, ...]],
+        problems: list[Problem],
+        event_rows: Sequence[tuple[Any, ...]],
+        position: tuple[int, str, dict[str, Any]] | None,
+        partials: list[RunState] | None = None,
+    ) -> None:
+        """One transaction: runs, raws, spans, problems, events, then the touched runs' rollups.
+
+        A span already stored (a duplicate, or the end of a span first written when it started)
+        is updated, not inserted. Counting the rows inserted (span ids are handed out in order)
+        tells whether that happened; if it did, the touched runs are recomputed in SQL instead
+        of adding the batch to their in-memory rollups, so nothing is counted twice.
+        ``partials`` (aligned with ``touched``) are rollups to add that were counted elsewhere.
+        """
+        runs, states = self._runs, self._state
+        for event in event_rows:  # a run already shown gets new events: say it changed
             tid = event[0]
             if tid in runs and tid not in change.added and tid not in change.changed:
                 change.changed.append(tid)
@@ -300,19 +247,15 @@ class StoreWriter:
                 conn.executemany(
                     "INSERT INTO runs (id, trace_id, service) VALUES (?, ?, ?)", new_runs
                 )
-            if batch.raws:
-                conn.executemany(
-                    "INSERT INTO raws (id, format, data) VALUES (?, ?, ?)",
-                    [
-                        (rid, fmt, data)
-                        for rid, (fmt, data) in zip(raw_ids, batch.raws, strict=True)
-                    ],
-                )
-            conn.executemany(_INSERT_SPAN, rows)
-            if problem_rows:
+            if raw_rows:
+                conn.executemany("INSERT INTO raws (id, format, data) VALUES (?, ?, ?)", raw_rows)
+            before = self._last_span()
+            conn.executemany(insert, rows)
+            repeated = len(rows) - (self._last_span() - before)
+            if problems:
                 conn.executemany(
                     "INSERT INTO problems (source, location, message) VALUES (?, ?, ?)",
-                    problem_rows,
+                    [(p.source, p.location, p.message) for p in problems],
                 )
             if event_rows:
                 conn.executemany(
@@ -320,11 +263,13 @@ class StoreWriter:
                     "source_id, location) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     event_rows,
                 )
-            clean = touched - dirty
-            if clean:
-                conn.executemany(UPDATE_SQL, [states[r].row(r) for r in clean])
-            if dirty:
-                self._recompute(dirty)
+            if repeated:
+                self._recompute(set(touched))
+            else:
+                if partials is not None:
+                    for run_id, partial in zip(touched, partials, strict=True):
+                        states[run_id].merge(partial)
+                conn.executemany(UPDATE_SQL, [states[r].row(r) for r in touched])
             if position is not None:
                 self.save_position(*position)
             conn.execute("COMMIT")
@@ -332,8 +277,10 @@ class StoreWriter:
             conn.execute("ROLLBACK")
             raise
         change.spans = len(rows)
-        change.problems = len(problem_rows)
-        return change
+        change.problems = len(problems)
+
+    def _last_span(self) -> int:
+        return int(self.conn.execute("SELECT max(id) FROM spans").fetchone()[0] or 0)
 
     def _recompute(self, run_ids: set[int]) -> None:
         """Recompute rollups in SQL (for runs that received a span twice) and reload them."""
@@ -343,8 +290,3 @@ class StoreWriter:
         sql = LOAD_SQL + " WHERE r.id IN (SELECT value FROM json_each(?))"
         for row in self.conn.execute(sql, (ids,)):
             self._state[row[16]] = RunState.from_row(row)
-
-
-def _service(span: Span) -> str | None:
-    value = span.resource.get("service.name")
-    return None if value is None else str(value)

@@ -1,8 +1,10 @@
-"""The child-process reader gives exactly what the in-process reader gives."""
+"""Reading a file in parallel pieces gives exactly what reading it in one process gives."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,56 +14,127 @@ from inspector.workspace import Workspace
 from tests import sdk
 
 
-def _summary(path: Path) -> dict:  # type: ignore[type-arg]
+def _load(path: Path) -> tuple[dict[str, Any], dict[tuple[str, str], Any], Workspace]:
+    """Summary and every span's full detail (attributes, events, location) of a file."""
     ws = Workspace(path)
+    ws.load()
+    reader = ws.reader()
+    data = summary_data(ws.format, reader)
+    details: dict[tuple[str, str], Any] = {}
+    for run in reader.runs(0, 1000):
+        for row in reader.span_rows(run.trace_id):
+            span = reader.span(run.trace_id, row.span_id)
+            assert span is not None
+            details[(run.trace_id, row.span_id)] = (
+                span.name,
+                span.attributes,
+                [(e.name, e.attributes) for e in span.events],
+                span.location,
+                span.kind,
+            )
+    reader.close()
+    return data, details, ws
+
+
+def _parallel(monkeypatch: pytest.MonkeyPatch, piece_bytes: int) -> None:
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(ingest, "PIECE_BYTES", piece_bytes)
+    monkeypatch.setattr(ingest, "FIRST_BATCH", 1)
+    monkeypatch.setattr(
+        ingest.pieces,
+        "__defaults__",
+        (piece_bytes,),  # the default was bound at import time
+    )
+
+
+def _snapshot_spans(ws: Workspace) -> int:
+    conn = sqlite3.connect(ws.store_path)
     try:
-        ws.load()
-        reader = ws.reader()
-        data = summary_data(ws.format, reader)
-        reader.close()
-        assert ws.source is not None
-        return data
+        return int(
+            conn.execute("SELECT count(*) FROM spans WHERE raw_offset IS NOT NULL").fetchone()[0]
+        )
+    finally:
+        conn.close()
+
+
+def test_pieces_match_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spans = sdk.make_spans()
+    path = sdk.write_otlp_lines(spans * 3, tmp_path / "t.jsonl", per_line=1)
+    with path.open("a") as handle:
+        handle.write("{broken\n")
+    more = sdk.write_otlp_lines(spans, tmp_path / "more.jsonl", per_line=2)
+    with path.open("a") as handle:
+        handle.write(more.read_text())  # duplicates: merged
+        handle.write('{"resourceSpans": [')  # truncated last line
+    one_data, one_details, one_ws = _load(path)
+    one_ws.close()
+    _parallel(monkeypatch, 300)  # a piece every line or two
+    assert len(list(ingest.pieces(path, 0, 0))) > 10
+    data, details, ws = _load(path)
+    try:
+        assert _snapshot_spans(ws) > 0  # the workers' spans point into the snapshot
+        assert data == one_data
+        assert details == one_details
+        assert data["spans"] == 7
+        assert [p["location"] for p in data["problems"]] == ["line 22", "line 27"]
     finally:
         ws.close()
 
 
-def test_child_process_matches_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_finds_text_only_in_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     spans = sdk.make_spans()
-    path = sdk.write_otlp_lines(spans * 1, tmp_path / "t.jsonl", per_line=1)
-    with path.open("a") as handle:
-        handle.write("{broken\n")
-    sdk.write_otlp_lines(spans, tmp_path / "more.jsonl", per_line=1)
-    with path.open("a") as handle:
-        handle.write((tmp_path / "more.jsonl").read_text())  # duplicates: merged
-    in_process = _summary(path)
-    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 0)
-    started: list[str] = []
-    real_context = ingest.multiprocessing.get_context
-
-    def counting_context(method: str) -> object:
-        ctx = real_context(method)
-        real_process = ctx.Process
-
-        def process(*args: object, **kwargs: object) -> object:
-            started.append(str(kwargs.get("name")))
-            return real_process(*args, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(ctx, "Process", process)
-        return ctx
-
-    monkeypatch.setattr(ingest.multiprocessing, "get_context", counting_context)
-    in_child = _summary(path)
-    assert started == ["trace-inspector-reader"]
-    assert in_child == in_process
-    assert in_child["spans"] == 7 and len(in_child["problems"]) == 1
-    assert in_child["problems"][0]["location"] == "line 8"
+    path = sdk.write_otlp_lines(spans, tmp_path / "t.jsonl", per_line=1)
+    _, details, one_ws = _load(path)
+    reader = one_ws.reader()
+    # a word that is only in attribute values, and one with characters JSON may escape
+    word = "Paris"
+    expected = reader.search(word)
+    tricky = reader.search('"role"')
+    reader.close()
+    one_ws.close()
+    assert expected, "the test data should mention the word"
+    _parallel(monkeypatch, 200)
+    ws = Workspace(path)
+    try:
+        ws.load()
+        assert _snapshot_spans(ws) == len(details) - 1  # all but the first batch (here)
+        reader = ws.reader()
+        assert reader.search(word) == expected
+        assert reader.search(word.upper()) == expected
+        assert reader.search('"role"') == tricky
+        assert reader.search("no such text anywhere") == []
+        reader.close()
+    finally:
+        ws.close()
 
 
-def test_child_failure_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 0)
+def test_pretty_stream_cut_at_object_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = sdk.write_console(sdk.make_spans(), tmp_path / "console.txt")
+    one_data, one_details, one_ws = _load(path)
+    one_ws.close()
+    _parallel(monkeypatch, 100)
+    cuts = list(ingest.pieces(path, 0, 0))
+    assert len(cuts) > 3
+    text = path.read_bytes()
+    assert all(text[c.start : c.start + 1] == b"{" for c in cuts)
+    data, details, ws = _load(path)
+    ws.close()
+    assert (data, details) == (one_data, one_details)
+
+
+def test_worker_failure_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _parallel(monkeypatch, 200)
     path = sdk.write_otlp_lines(sdk.make_spans(), tmp_path / "t.jsonl", per_line=1)
     ws = Workspace(path)
-    path.unlink()  # the child cannot open it any more
-    with pytest.raises((RuntimeError, FileNotFoundError)):
+    monkeypatch.setattr(ingest, "read_piece", _failing_piece)
+    with pytest.raises(OSError, match="disk on fire"):
         ws.load()
     ws.close()
+
+
+def _failing_piece(*args: object) -> ingest.Step:
+    raise OSError("disk on fire")
