@@ -226,7 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.set_defaults(func=cmd_diff)
     tail = sub.add_parser("tail", help="print spans as they are written, until Ctrl+C")
-    tail.add_argument("path", help="a trace file, a folder, or a SQLite database to follow")
+    tail.add_argument(
+        "path",
+        help="a trace file, a folder, or a SQLite database to follow (waited for if it does "
+        "not exist yet)",
+    )
     tail.add_argument("--json", action="store_true", help="one JSON object per span per line")
     tail.add_argument(
         "--since-start", action="store_true", help="print the spans already there first"

@@ -8,8 +8,9 @@ from pathlib import Path
 from inspector.formats import FolderSource, JsonSource, Source, sniff
 from inspector.formats.mlflow import MlflowSource, is_mlflow
 from inspector.formats.phoenix import PhoenixSource, is_phoenix
+from inspector.formats.readonly import connect_readonly
 from inspector.formats.sqlitedb import Unreadable, table_names
-from inspector.store.connection import connect_readonly, is_store
+from inspector.store.connection import is_store
 from inspector.store.source import StoreFileSource
 
 

@@ -17,7 +17,12 @@ from inspector.diff.spans import FieldDelta, SpanDiff
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x09), *range(0x0A, 0x20), 0x7F)}
 _CONTROL.update({c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
 # Bidirectional overrides can make a printed line read differently from what it holds.
-_CONTROL.update({c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+_CONTROL.update(
+    {
+        c: f"\\u{c:04x}"
+        for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    }
+)
 _VALUE_WIDTH = 28
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from inspector.formats.jsonfile import Batch
+from inspector.formats.readonly import connect_readonly
 from inspector.model import Problem
-from inspector.store.connection import connect_readonly
 
 T = TypeVar("T")
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from inspector.formats import SQLITE_MAGIC, JsonSource, Source, sniff
 from inspector.formats.folder import TRACE_SUFFIXES
+from inspector.formats.readonly import connect_readonly
 from inspector.live.storerows import LiveStoreSource
 from inspector.opening import is_store_file, open_file
-from inspector.store.connection import connect_readonly
 from inspector.store.source import StoreFileSource
 
 HEAD = 1024  # bytes kept to recognise a file (the start of its first record)

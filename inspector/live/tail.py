@@ -2,7 +2,8 @@
 
 One line per span (or one JSON object per line with ``--json``), flushed as it is written, so
 the output can be piped. A span recorded when it started prints again when it ends. Problems go
-to stderr as ``problem: file: location: message``. Ctrl+C ends it with status 0.
+to stderr as ``problem: file: location: message``. Ctrl+C ends it with status 0. A path that
+does not exist yet is waited for (in a folder that does exist), then followed from its start.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, TextIO
 
 import orjson
 
+from inspector.live.appear import missing_folder, open_when_present
 from inspector.live.follower import Follower
 from inspector.live.update import Update
 from inspector.model import Problem
@@ -140,20 +142,31 @@ def run_tail(path: Path, *, as_json: bool, since_start: bool) -> int:
 
 
 def _follow(path: Path, *, as_json: bool, since_start: bool) -> int:
-    try:
-        workspace = Workspace(path, live=True)
-    except (FileNotFoundError, ValueError, PermissionError, IsADirectoryError) as exc:
-        print(f"trace-inspector: {exc}", file=sys.stderr)
-        return EXIT_NOTHING
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):  # trace text in any script, on any console
             stream.reconfigure(errors="backslashreplace")
     printer = Printer(sys.stdout, sys.stderr, as_json=as_json)
+    appeared = not path.exists()
+    try:
+        if appeared:
+            # Started before the agent's first write: wait for the path (its folder must exist).
+            problem = missing_folder(path)
+            if problem is not None:
+                raise FileNotFoundError(problem)
+            printer.note(f"waiting for {path} to appear… (Ctrl+C to stop)")
+            workspace = open_when_present(path, lambda p: Workspace(p, live=True))
+        else:
+            workspace = Workspace(path, live=True)
+    except (FileNotFoundError, ValueError, PermissionError, IsADirectoryError) as exc:
+        print(f"trace-inspector: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    # Whatever a path that appeared holds was written after tail started: all of it is new.
+    from_start = since_start or appeared
     follower: Follower | None = None
     try:
-        if not since_start:
+        if not from_start:
             workspace.load(final=False)  # know the runs there are, but print only what is new
-        follower = Follower(workspace, collect_spans=True, from_start=since_start)
+        follower = Follower(workspace, collect_spans=True, from_start=from_start)
         printer.note(f"following {path} (Ctrl+C to stop)")
         while True:
             follower.wait()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from urllib.parse import quote
 
 from inspector.store.schema import (
     APPLICATION_ID,
@@ -17,17 +16,6 @@ from inspector.store.schema import (
 
 class StoreError(Exception):
     """A store that cannot be opened or is not ours; the message says what was expected."""
-
-
-def readonly_uri(path: Path) -> str:
-    return f"file:{quote(str(path.resolve()))}?mode=ro"
-
-
-def connect_readonly(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
-    """A read-only connection: a user's database is never written, not even its journal mode."""
-    conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=timeout, check_same_thread=False)
-    conn.execute("PRAGMA query_only = ON")
-    return conn
 
 
 def create(path: Path, *, live: bool = False, durable: bool = True) -> sqlite3.Connection:

@@ -15,8 +15,9 @@ from typing import Any
 import orjson
 
 from inspector.formats.otlp import nth_span
+from inspector.formats.readonly import connect_readonly
 from inspector.model import Event, Problem, Span, SpanKind, Status
-from inspector.store.connection import check_version, connect_readonly, is_store
+from inspector.store.connection import check_version, is_store
 
 
 @dataclass(frozen=True, slots=True)

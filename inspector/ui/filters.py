@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
 from inspector.model import SpanKind, Status
 from inspector.store.queries import SpanRow
 from inspector.ui.badges import kind_label
+from inspector.ui.text import one_line
 
 ALL = ""
 
@@ -65,7 +66,7 @@ class SpanFilterBar(QWidget):
         self.model.clear()
         self.model.addItem("All models", ALL)
         for name in models:
-            self.model.addItem(name, name)
+            self.model.addItem(one_line(name, 80), name)
         position = self.model.findData(current)
         self.model.setCurrentIndex(max(0, position))
         self.model.blockSignals(False)

@@ -21,6 +21,8 @@ from pygments.styles import get_style_by_name
 from pygments.token import Punctuation, Text, Whitespace, _TokenType, is_token_subtype
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
 
+from inspector.ui.marked import insert_marked
+
 HIGHLIGHT_LIMIT = 200_000
 """Texts longer than this (in characters) are not highlighted."""
 
@@ -128,7 +130,7 @@ def insert_json(
         Whether the text was highlighted (``False``: inserted plain with the base format).
     """
     if len(text) > limit:
-        cursor.insertText(text, formats.base)
+        insert_marked(cursor, text, formats.base)
         return False
     current: QTextCharFormat | None = None
     pieces: list[str] = []
@@ -136,9 +138,9 @@ def insert_json(
         fmt = formats.format_for(token_type)
         if fmt is not current:
             if pieces and current is not None:
-                cursor.insertText("".join(pieces), current)
+                insert_marked(cursor, "".join(pieces), current)
             current, pieces = fmt, []
         pieces.append(value)
     if pieces and current is not None:
-        cursor.insertText("".join(pieces), current)
+        insert_marked(cursor, "".join(pieces), current)
     return True

@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
         self.problems.refresh(None, 0)
         self.find_state.clear()
         self._summary = ""
-        self.setWindowTitle(f"{path.name} — Trace Inspector")
+        self.setWindowTitle(f"{text.one_line(path.name, 120)} — Trace Inspector")
         self._remember(path)
         self.progress.setValue(0)
         self.progress.setVisible(session.workspace.indexed)

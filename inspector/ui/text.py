@@ -2,30 +2,55 @@
 
 Trace text is untrusted: :func:`one_line` makes control characters visible (an ANSI escape shows
 as ``^[[31m``) so a name can neither colour nor break a row, and :func:`tooltip` escapes text
-for Qt's tooltips, which render anything that looks like HTML as rich text.
+for Qt's tooltips, which render anything that looks like HTML as rich text. Both also show
+invisible characters that would change how the text around them reads (see :data:`HIDDEN`).
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from datetime import datetime
 
-# C0 controls and DEL become their Unicode "control picture" (U+2400 block): visible, one cell.
+# Invisible characters that change how the text around them reads: bidirectional embeddings,
+# overrides, isolates and marks (a name holding U+202E shows its tail reversed, "Trojan
+# Source"), and the C1 controls (U+0080-U+009F; fonts draw them as nothing or as boxes). They
+# are shown as "<U+202E>": plain ASCII that every font has, and searchable. Characters that
+# only join or shape (ZWJ in emoji, ZWNJ in Persian) are left alone: they reorder nothing.
+_HIDDEN_CODES = (
+    *range(0x80, 0xA0),
+    0x061C,  # ARABIC LETTER MARK
+    0x200E,  # LEFT-TO-RIGHT MARK
+    0x200F,  # RIGHT-TO-LEFT MARK
+    *range(0x202A, 0x202F),  # LRE, RLE, PDF, LRO, RLO
+    *range(0x2066, 0x206A),  # LRI, RLI, FSI, PDI
+)
+HIDDEN = re.compile("[" + "".join(re.escape(chr(c)) for c in _HIDDEN_CODES) + "]")
+"""Matches one character that :func:`mark` shows visibly."""
+_MARKS = {code: f"<U+{code:04X}>" for code in _HIDDEN_CODES}
+
 # Control characters in caret notation (ESC -> "^[", as terminals echo it): visible, plain
-# ASCII that every font has. A newline shows as "↵" on one-line displays; a tab as a space.
+# ASCII that every font has. A newline shows as "↵" on one-line displays (so do the Unicode
+# line and paragraph separators, which Qt breaks lines at); a tab as a space.
 _CARET: dict[int, str] = {code: "^" + chr(code + 0x40) for code in range(0x20)} | {0x7F: "^?"}
-_ONE_LINE = _CARET | {0x0A: "↵", 0x09: " ", 0x0D: ""}
-_MULTI_LINE = _CARET | {0x0A: "\n", 0x09: "\t", 0x0D: ""}
+_ONE_LINE = _CARET | _MARKS | {0x0A: "↵", 0x09: " ", 0x0D: "", 0x2028: "↵", 0x2029: "↵"}
+_MULTI_LINE = _CARET | _MARKS | {0x0A: "\n", 0x09: "\t", 0x0D: ""}
 
 DASH = "—"
 
 
 def one_line(text: str, limit: int = 300) -> str:
-    """A single display line: control characters shown as symbols, long text cut with "…"."""
+    """A single display line: control characters shown as symbols, :data:`HIDDEN` characters as
+    ``<U+202E>``, long text cut with "…"."""
     if len(text) > limit:
         text = text[:limit] + "…"
     return text.translate(_ONE_LINE)
+
+
+def mark(text: str) -> str:
+    """``text`` with each :data:`HIDDEN` character written as ``<U+202E>`` (nothing else)."""
+    return text.translate(_MARKS)
 
 
 def tooltip(text: str) -> str:
@@ -73,17 +98,30 @@ def compact(value: int | None) -> str:
     return f"{value / 1_000_000:.2f}M"
 
 
+TINY_COST = 0.00001
+"""Costs below this (a hundred-thousandth of a dollar) show as ``<$0.00001``."""
+
+
 def cost(value: float | None) -> str:
-    """Dollar amount with enough digits for fractions of a cent; ``?`` when unknown."""
+    """Dollars, short enough for a narrow column: ``$12.34``, ``$0.123``, two significant digits
+    for fractions of a cent (``$0.0042``, ``$0.000036``), and ``<$0.00001`` below that (next
+    to nothing; more digits would not fit). ``$0`` for zero, ``?`` when unknown."""
     if value is None:
         return "?"
+    if value < 0:
+        return "-" + cost(-value)
     if value == 0:
         return "$0"
+    if value < TINY_COST:
+        return f"<${TINY_COST:.5f}"
     if value < 0.01:
-        # two significant digits for fractions of a cent: $0.0042, $0.000036
-        decimals = min(8, max(4, 1 - math.floor(math.log10(value))))
+        value = float(f"{value:.2g}")  # round first: 0.0000996 is $0.00010, 0.00996 is $0.010
+    if value < 0.01:
+        decimals = max(4, 1 - math.floor(math.log10(value)))
         return f"${value:.{decimals}f}"
-    return f"${value:.2f}" if value >= 1 else f"${value:.3f}"
+    if value < 1 and (shown := f"{value:.3f}") != "1.000":
+        return "$" + shown
+    return f"${value:.2f}"
 
 
 def local_time(ns: int | None) -> str:

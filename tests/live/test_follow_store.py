@@ -11,9 +11,9 @@ from types import TracebackType
 
 import pytest
 
+from inspector.formats.readonly import connect_readonly
 from inspector.live import follower
 from inspector.semconv import llm_view
-from inspector.store.connection import connect_readonly
 from tests.live.helpers import Harness
 
 AGENT = Path(__file__).with_name("agent.py")

@@ -134,6 +134,73 @@ def test_tail_since_start_replays_a_file_in_human_lines(tmp_path: Path) -> None:
     assert all(" LLM " in line and "1.0ms" in line and "in 7 out ?" in line for line in lines)
 
 
-def test_tail_of_a_missing_path_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["tail", str(tmp_path / "nothing")]) == 2
-    assert "no such file or folder" in capsys.readouterr().err
+def test_tail_waits_for_a_file_written_after_it_started(tmp_path: Path) -> None:
+    path = tmp_path / "later.jsonl"
+    with WriterProcess() as writer:
+        tail = TailProcess(str(path), "--json")
+        waiting = tail.stderr_until(lambda line: line.startswith("waiting for "))
+        assert not path.exists()
+        writer.send(f"append {path} 2")  # the agent's first write: all of it is new
+        records = [orjson.loads(line) for line in tail.stdout_lines(2)]
+        tail.stderr_until(lambda line: line.startswith("following "))
+        writer.send(f"append {path} 1 5")
+        records += [orjson.loads(line) for line in tail.stdout_lines(1)]
+        code, more_out, err = tail.interrupt()
+    assert waiting == f"waiting for {path} to appear… (Ctrl+C to stop)"
+    assert code == 0 and more_out == []
+    assert [r["name"] for r in records] == ["step-1", "step-2", "step-3"]
+    assert [r["trace_id"] for r in records] == [run_id(1), run_id(1), run_id(5)]
+    assert list(records[0]) == [*RECORD_FIELDS]  # the same contract as for a file already there
+    assert not any(line.startswith("problem: ") or "Traceback" in line for line in err)
+
+
+RECORD_FIELDS = (
+    "trace_id",
+    "span_id",
+    "parent_id",
+    "name",
+    "kind",
+    "status",
+    "start",
+    "end",
+    "duration_ms",
+    "running",
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "total_tokens",
+)
+
+
+def test_tail_waits_for_a_folder_then_reads_all_of_it(tmp_path: Path) -> None:
+    folder = tmp_path / "traces"
+    with WriterProcess() as writer:
+        tail = TailProcess(str(folder))
+        tail.stderr_until(lambda line: line.startswith("waiting for "))
+        folder.mkdir()
+        writer.send(f"append {folder / 'a.jsonl'} 2 4")
+        lines = tail.stdout_lines(2)
+        code, more_out, err = tail.interrupt()
+    assert code == 0 and more_out == []
+    assert [line.split()[1:3] for line in lines] == [[run_id(4)[:8], f"step-{n}"] for n in (1, 2)]
+    assert any(line == f"following {folder} (Ctrl+C to stop)" for line in err)
+
+
+def test_tail_stops_waiting_on_ctrl_c(tmp_path: Path) -> None:
+    tail = TailProcess(str(tmp_path / "never.jsonl"))
+    tail.stderr_until(lambda line: line.startswith("waiting for "))
+    code, out, err = tail.interrupt()
+    assert code == 0 and out == []
+    assert not any("Traceback" in line for line in err)
+
+
+def test_tail_of_a_path_in_a_missing_folder_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "no-such-folder" / "run.jsonl"
+    assert main(["tail", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"trace-inspector: {path}: no such file or folder, "
+        f"and its folder {path.parent} does not exist\n"
+    )

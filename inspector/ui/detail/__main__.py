@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from inspector.model import Span, SpanKind
 from inspector.store.queries import StoreReader
 from inspector.ui.detail import SpanDetailWidget
+from inspector.ui.text import one_line
 from inspector.workspace import Workspace
 
 
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         widget = SpanDetailWidget()
         width, _, height = args.size.partition("x")
         widget.resize(int(width), int(height))
-        widget.setWindowTitle(f"Span detail: {span.name}")
+        widget.setWindowTitle(f"Span detail: {one_line(span.name, 120)}")
         widget.show_span(span)
         if args.tab and not widget.set_current_tab(args.tab):
             print(f"no tab {args.tab!r}; tabs: {', '.join(widget.tab_names())}", file=sys.stderr)

@@ -12,6 +12,8 @@ import re
 
 import orjson
 
+from inspector.ui.text import mark
+
 # C0 controls (except tab and newline) and DEL become their Unicode "control picture" (U+2400
 # block), so escapes show as ␛[31m instead of being dropped or interpreted.
 _PICTURES = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)}
@@ -75,8 +77,9 @@ def break_long_lines(text: str, column: int = 0, limit: int = LONG_LINE) -> tupl
 
 
 def display_text(text: str) -> str:
-    """What a text looks like on screen when shown in full (for callers and tests)."""
-    return visible(break_long_lines(normalize_newlines(text))[0])
+    """What a text looks like on screen when shown in full (for callers and tests); hidden
+    characters are marked as :func:`inspector.ui.marked.insert_marked` inserts them."""
+    return mark(visible(break_long_lines(normalize_newlines(text))[0]))
 
 
 def utf8_size(text: str) -> int:

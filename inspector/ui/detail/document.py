@@ -35,6 +35,7 @@ from inspector.ui.detail.display import (
 )
 from inspector.ui.detail.styles import Styles
 from inspector.ui.highlight import HIGHLIGHT_LIMIT, insert_json
+from inspector.ui.marked import TraceTextEdit, insert_marked
 
 TEXT_LIMIT = 100_000
 """Characters of one text shown before "show all"."""
@@ -120,7 +121,7 @@ class DocWriter:
         shown = visible(normalize_newlines(text))
         self._written += len(shown)
         self._empty = False
-        self.cursor.insertText(shown, fmt)
+        insert_marked(self.cursor, shown, fmt)
 
     def _limit(self) -> int | None:
         limits = self.limits
@@ -182,15 +183,16 @@ class DocWriter:
 
     def _insert(self, shown: str, fmt: QTextCharFormat) -> None:
         self._written += len(shown)
-        self.cursor.insertText(shown, fmt)
+        insert_marked(self.cursor, shown, fmt)
 
 
 Renderer = Callable[[DocWriter], None]
 
 
 def new_editor(parent: QWidget | None = None) -> QPlainTextEdit:
-    """A read-only plain-text view for untrusted text (selectable, copyable, wrapping)."""
-    editor = QPlainTextEdit(parent)
+    """A read-only plain-text view for untrusted text (selectable, copyable, wrapping; hidden
+    characters shown as marks, copied as themselves)."""
+    editor = TraceTextEdit(parent)
     editor.setReadOnly(True)
     editor.setUndoRedoEnabled(False)
     editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -308,7 +310,7 @@ class DocumentPane(QWidget):
             piece = pending.rest[pending.done : pending.done + budget]
             pending.done += len(piece)
             shown, pending.column = break_long_lines(piece, pending.column)
-            pending.end.insertText(visible(shown), pending.fmt)
+            insert_marked(pending.end, visible(shown), pending.fmt)
             budget -= len(piece)
             self._inserted += len(piece)
             if pending.done >= len(pending.rest):

@@ -55,6 +55,7 @@ from inspector.ui.diffview.plan import (
     ViewState,
     message_rows,
 )
+from inspector.ui.marked import insert_marked
 from inspector.ui.text import one_line
 
 MARK_PROPERTY = int(QTextFormat.Property.UserProperty) + 1
@@ -274,13 +275,14 @@ class _Writer:
     def _text(self, cursor: QTextCursor, content: Cell, side: str) -> None:
         text, at = content.text, 0
         for start, end in content.marks:
+            # Marked piece by piece: the word marks count characters of the text as it is.
             if start > at:
-                cursor.insertText(text[at:start], self.mono)
+                insert_marked(cursor, text[at:start], self.mono)
             if end > start:
-                cursor.insertText(text[start:end], self.word[side])
+                insert_marked(cursor, text[start:end], self.word[side])
             at = max(at, end)
         if at < len(text):
-            cursor.insertText(text[at:], self.mono)
+            insert_marked(cursor, text[at:], self.mono)
         if content.cut:
             cursor.insertText(f" … {content.cut:,} more characters on this line", self.cut)
 

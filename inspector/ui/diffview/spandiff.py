@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,6 +31,7 @@ from inspector.ui.diffview.document import Rendered, marked_fragments, render, s
 from inspector.ui.diffview.fields import FiguresTable
 from inspector.ui.diffview.jobs import ReaderFactory, SpanPairResult, SpanRef
 from inspector.ui.diffview.plan import ViewState
+from inspector.ui.marked import copy_mime
 from inspector.ui.workers import TaskRunner
 
 PREVIOUS_LABELS = ("A · previous call", "B · this call")
@@ -48,6 +49,10 @@ class DiffBrowser(QTextBrowser):
         self.setUndoRedoEnabled(False)
         self.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
         self.setPlaceholderText(EMPTY)
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 - Qt override
+        # Hidden characters are shown as marks (inspector.ui.marked): copy them as they are.
+        return copy_mime(self.textCursor()) or super().createMimeDataFromSelection()
 
 
 class SpanDiffWidget(QWidget):

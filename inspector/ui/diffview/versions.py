@@ -168,7 +168,9 @@ class PromptVersionsWidget(QWidget):
         self.model.set_versions([])
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.status.setText(f"Scanning runs for the prompts of {format_path(self._path)}…")
+        self.status.setText(
+            f"Scanning runs for the prompts of {one_line(format_path(self._path), 120)}…"
+        )
         progress = partial(self._progress.changed.emit, serial)
         work = partial(jobs.versions, self.reader_factory, self._path, progress, self._cancel)
         self.runner.submit(work, partial(self._versions_ready, serial), self._failed)
