@@ -7,33 +7,39 @@ a pretty-printed stream, starts so), and worker processes parse and prepare the 
 (:func:`inspector.store.writer.prepare`) in parallel. This process commits them in file order,
 so runs fill in from the front and the reader's saved position stays exact.
 
-Each worker also copies its piece into the source's *snapshot* (a file beside the index) with
+Workers run without the cyclic garbage collector (see :mod:`inspector.gcpause`). Each worker
+also copies its piece into the source's *snapshot* (a file beside the index) with
 an in-kernel copy, and the spans it prepares point at their record's offset there. The records
 -- most of a file's bytes -- then cross no pipe and are not written into SQLite a second time.
 
-The first batch is read here, so the first run shows before the workers have started.
+The first piece is read here, in small batches, while the workers start on the next ones: the
+first run shows at once.
 """
 
 from __future__ import annotations
 
-import mmap
+import gc
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
-from inspector.formats.jsonfile import JsonFileReader
+from inspector.formats.jsonfile import Batch, JsonFileReader
 from inspector.model.pricing import Pricing
-from inspector.store.prepare import Prepared, Ready, prepare, prepare_ready
+from inspector.store.prepare import Prepared, Ready, ReadyBuilder, prepare
 
 PARALLEL_MIN_BYTES = 32 << 20  # below this, starting processes costs more than it saves
 PIECE_BYTES = 8 << 20  # ~8,000 spans of a typical agent trace: one committed batch
 WORKERS = max(1, min(2, os.cpu_count() or 1))
-FIRST_BATCH = 256  # spans read here before the workers take over: the first run, fast
+FIRST_BATCH = 256  # spans in the first batch read here: the first run shows fast
+AHEAD = 2 * WORKERS + 1  # pieces submitted ahead of the one being committed
 
 
 @dataclass(slots=True)
@@ -67,16 +73,40 @@ def pieces(path: Path, start: int, line_no: int, size: int = PIECE_BYTES) -> Ite
     """
     with path.open("rb") as handle:
         total = os.fstat(handle.fileno()).st_size
-        if start >= total:
-            return
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            pos = start
-            while pos < total:
-                cut = view.find(b"\n{", pos + size)
-                end = total if cut < 0 else cut + 1
-                yield Piece(pos, end, line_no)
-                line_no += view[pos:end].count(b"\n")
-                pos = end
+        pos = start
+        while pos < total:
+            # Read (not mmap: touched pages of a mapping count as this process's memory).
+            handle.seek(pos)
+            data = handle.read(size)
+            end = pos + len(data)
+            lines = data.count(b"\n")
+            tail = data[-1:]
+            del data
+            while end < total:  # look for the next boundary past ``size`` bytes
+                more = handle.read(1 << 16)
+                if not more:
+                    break
+                cut = (tail + more).find(b"\n{")
+                if cut >= 0:
+                    lines += more.count(b"\n", 0, cut)
+                    end += cut
+                    break
+                lines += more.count(b"\n")
+                end += len(more)
+                tail = more[-1:]
+            end = min(end, total)
+            yield Piece(pos, end, line_no)
+            line_no += lines
+            pos = end
+
+
+def _worker_setup() -> None:
+    """Start of a worker process: no cyclic GC (see :mod:`inspector.gcpause`), and a lower
+    priority than the process committing (and drawing the window): that one is the bottleneck,
+    and a worker that runs ahead only fills the queue."""
+    gc.disable()
+    with suppress(OSError, AttributeError):  # not on Windows
+        os.nice(5)
 
 
 @cache
@@ -113,13 +143,28 @@ def read_piece(
     reader = JsonFileReader(Path(path), source)
     reader.offset, reader.line_no, reader.format = piece.start, piece.line_no, fmt
     reader.track_positions = True
+    builder = ReadyBuilder(_pricing(), source_id)
+
+    def take(record: dict[str, Any], location: str, at: tuple[int, int], read: Batch) -> None:
+        for span in read.spans:  # spans of other records before this one, in file order
+            builder.add_span(span, read.positions)
+        read.spans.clear()
+        builder.add_otlp(record, source, location, at, read.problems)
+
+    reader.on_otlp_record = take
     batch: Prepared | Ready = Prepared()
     total = 0
     for read in reader.read(final=True, first_batch=1 << 30, max_batch=1 << 30, end=piece.end):
-        # One batch per piece (it is small); a pretty record's bytes go in raws the slow way.
+        # One batch per piece (it is small).
         total = read.total
-        args = (read.spans, read.problems, _pricing(), read.events)
-        batch = prepare_ready(*args, read.positions, source_id) or prepare(*args)
+        for span in read.spans:
+            builder.add_span(span, read.positions)
+        batch = builder.build(read.problems, read.events)
+    if builder.failed:  # a record not in the snapshot (a pretty-printed one): the slow way
+        reader = JsonFileReader(Path(path), source)
+        reader.offset, reader.line_no, reader.format = piece.start, piece.line_no, fmt
+        for read in reader.read(final=True, first_batch=1 << 30, max_batch=1 << 30, end=piece.end):
+            batch = prepare(read.spans, read.problems, _pricing(), read.events)
     return Step(
         batch,
         piece.end,
@@ -136,51 +181,58 @@ def prepared_steps(
 ) -> Iterator[Step]:
     """Every batch of ``reader``'s file from its current position, prepared.
 
-    The first batch is read here; when the file is large and ``snapshot`` (the snapshot's path
-    and the source's id in the store) is given, the rest in worker processes (see the module's
-    doc). The reader's position is kept up to date, so a
+    When the file is large and ``snapshot`` (the snapshot's path and the source's id in the
+    store) is given, all but its first piece are read in worker processes (see the module's
+    doc); otherwise everything is read here. The reader's position is kept up to date, so a
     live follower can continue from it.
     """
     size = reader.path.stat().st_size - reader.offset
-    parallel = snapshot is not None and size >= PARALLEL_MIN_BYTES
-    for batch in reader.read(final=True, first_batch=FIRST_BATCH):
-        yield Step(
-            prepare(batch.spans, batch.problems, pricing, batch.events),
-            batch.done,
-            batch.total,
-            reader.offset,
-            reader.line_no,
-            reader.format,
-            reader.multiline,
-        )
-        if parallel:
-            break  # the workers read the rest
-    if not parallel or snapshot is None:
+    if snapshot is None or size < PARALLEL_MIN_BYTES:
+        for batch in reader.read(final=True, first_batch=FIRST_BATCH):
+            yield _step(reader, batch, pricing)
         return
+    plan = pieces(reader.path, reader.offset, reader.line_no)
+    first = next(plan)
     context = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded (Qt) process
-    executor = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
+    executor = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=gc.disable)
     running: deque[Future[Step]] = deque()
+
+    def submit(piece: Piece) -> None:
+        args = (str(reader.path), reader.source, snapshot[1], piece, reader.format)
+        running.append(executor.submit(read_piece, *args, str(snapshot[0])))
+
     try:
-        for piece in pieces(reader.path, reader.offset, reader.line_no):
-            running.append(
-                executor.submit(
-                    read_piece,
-                    str(reader.path),
-                    reader.source,
-                    snapshot[1],
-                    piece,
-                    reader.format,
-                    str(snapshot[0]),
-                )
-            )
-            if len(running) > 2 * WORKERS:  # bounded: a few pieces ahead of the commits
-                yield _advance(reader, running.popleft().result())
+        # The workers start on the pieces after the first (starting them takes a few tenths
+        # of a second) while the first piece is read here, in small batches: the first run
+        # shows at once.
+        for batch in reader.read(final=True, first_batch=FIRST_BATCH, end=first.end):
+            yield _step(reader, batch, pricing)
+            if not running:  # after the first batch: spawning takes the parent ~0.1 s
+                for piece in islice(plan, AHEAD):
+                    submit(piece)
+        for piece in islice(plan, AHEAD - len(running)):  # the first piece was one batch
+            submit(piece)
         while running:
-            yield _advance(reader, running.popleft().result())
+            step = running.popleft().result()
+            for piece in islice(plan, 1):
+                submit(piece)
+            yield _advance(reader, step)
     finally:
         for future in running:
             future.cancel()
         executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _step(reader: JsonFileReader, batch: Batch, pricing: Pricing) -> Step:
+    return Step(
+        prepare(batch.spans, batch.problems, pricing, batch.events),
+        batch.done,
+        batch.total,
+        reader.offset,
+        reader.line_no,
+        reader.format,
+        reader.multiline,
+    )
 
 
 def _advance(reader: JsonFileReader, step: Step) -> Step:

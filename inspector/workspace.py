@@ -18,6 +18,7 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import TypeVar
 
+from inspector import gcpause
 from inspector.formats import JsonSource, Source
 from inspector.ingest import Step, prepared_steps
 from inspector.model.pricing import Pricing
@@ -154,9 +155,17 @@ class Workspace:
         progress = self.progress
         if self.source is None:
             return progress
+        with gcpause.paused():
+            return self._load(on_batch, cancel, final)
+
+    def _load(
+        self, on_batch: BatchCallback | None, cancel: threading.Event | None, final: bool
+    ) -> Progress:
+        progress = self.progress
+        source = self.source
+        assert source is not None
         started = time.perf_counter() - progress.elapsed_s
         source_ids: dict[str, int] = {}
-        source = self.source
         for step in self._steps(final):
             batch = step.batch
             if isinstance(batch, Ready):
@@ -178,12 +187,12 @@ class Workspace:
                 raise Cancelled
         if final:
             build_deferred_indexes(self._conn)
-        self.format = self.source.format
+        self.format = source.format
         progress.elapsed_s = time.perf_counter() - started
         return progress
 
     def _steps(self, final: bool) -> Iterator[Step]:
-        """Prepared batches: a big JSON file is parsed in a child process, the rest here."""
+        """Prepared batches: a big JSON file is parsed in worker processes, the rest here."""
         source = self.source
         assert source is not None
         pricing = self.writer.pricing

@@ -10,9 +10,10 @@ record it handed out -- so a live follower can read only what was appended.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -86,6 +87,11 @@ class JsonFileReader:
         self.format: str | None = None
         self.multiline = False
         self.track_positions = False
+        # Takes each OTLP traces record found at a known (offset, length) instead of decoding
+        # it into spans: a bulk loader going straight from records to rows.
+        self.on_otlp_record: (
+            Callable[[dict[str, Any], str, tuple[int, int], Batch], None] | None
+        ) = None
 
     def reset(self) -> None:
         """Start again from the beginning (the file was truncated or replaced)."""
@@ -232,6 +238,9 @@ class JsonFileReader:
             if fmt is not None and fmt.decode_lazy is not None:
                 if self.format is None:
                     self.format = fmt.name
+                if at >= 0 and self.on_otlp_record is not None and fmt.name == "otlp-json":
+                    self.on_otlp_record(value, location, (at, len(raw)), batch)
+                    return
                 if at >= 0 and self.track_positions:
                     batch.positions[id(raw)] = (at, len(raw))
                 for item in fmt.decode_lazy(value, self.source, location, raw):

@@ -176,6 +176,42 @@ _SCOPE_LISTS = (
 )
 
 
+# What decoding one span can raise on malformed input: it becomes a problem, not a crash.
+DECODE_ERRORS = (BadRecord, ValueError, TypeError, AttributeError, KeyError)
+
+# One span object of a record, its resource's attributes, its scope object, its ordinal.
+SpanSite = tuple[Any, dict[str, Any], dict[str, Any], int]
+
+
+def walk_spans(record: dict[str, Any], source: str, location: str) -> Iterator[SpanSite | Problem]:
+    """Every span object in one ``TracesData``/``ExportTraceServiceRequest`` record, in order,
+    with a :class:`Problem` in place of each resource block that cannot be read."""
+    resource_spans = _get(record, "resourceSpans", "resource_spans") or ()
+    ordinal = -1
+    if not isinstance(resource_spans, list):
+        yield Problem(source, location, "resourceSpans is not a list")
+        return
+    for rs in resource_spans:
+        try:
+            resource = attributes((rs.get("resource") or {}).get("attributes"))
+        except (BadRecord, AttributeError) as exc:
+            yield Problem(source, location, f"unreadable resource: {exc}")
+            continue
+        for list_key, scope_key in _SCOPE_LISTS:
+            for ss in rs.get(list_key) or ():
+                scope_obj = ss.get(scope_key) or {}
+                for s in ss.get("spans") or ():
+                    ordinal += 1
+                    yield s, resource, scope_obj, ordinal
+
+
+def span_problem(s: object, source: str, location: str, exc: Exception) -> Problem:
+    """The problem for a span object that could not be decoded."""
+    name = s.get("name") if isinstance(s, dict) else None
+    what = f"span {name!r}" if name else "a span"
+    return Problem(source, location, f"skipped {what}: {exc}")
+
+
 def decode_traces(
     record: dict[str, Any], source: str, location: str, raw: bytes | None = None
 ) -> Iterator[Span | Problem]:
@@ -191,32 +227,19 @@ def decode_traces(
         raw: the record's bytes. When given, spans are decoded lazily: only the fields the
             store indexes, with ``span.raw`` pointing back at the record for the full decode.
     """
-    resource_spans = _get(record, "resourceSpans", "resource_spans") or ()
-    ordinal = -1
-    if not isinstance(resource_spans, list):
-        yield Problem(source, location, "resourceSpans is not a list")
-        return
-    for rs in resource_spans:
-        try:
-            resource = attributes((rs.get("resource") or {}).get("attributes"))
-        except (BadRecord, AttributeError) as exc:
-            yield Problem(source, location, f"unreadable resource: {exc}")
+    for site in walk_spans(record, source, location):
+        if isinstance(site, Problem):
+            yield site
             continue
-        for list_key, scope_key in _SCOPE_LISTS:
-            for ss in rs.get(list_key) or ():
-                scope_obj = ss.get(scope_key) or {}
+        s, resource, scope_obj, ordinal = site
+        try:
+            if raw is None:
                 scope = {"name": scope_obj.get("name", ""), "version": scope_obj.get("version", "")}
-                for s in ss.get("spans") or ():
-                    ordinal += 1
-                    try:
-                        if raw is None:
-                            yield decode_span(s, resource, scope, source, location)
-                        else:
-                            yield decode_span_lazy(s, resource, source, location, (raw, ordinal))
-                    except (BadRecord, ValueError, TypeError, AttributeError, KeyError) as exc:
-                        name = s.get("name") if isinstance(s, dict) else None
-                        what = f"span {name!r}" if name else "a span"
-                        yield Problem(source, location, f"skipped {what}: {exc}")
+                yield decode_span(s, resource, scope, source, location)
+            else:
+                yield decode_span_lazy(s, resource, source, location, (raw, ordinal))
+        except DECODE_ERRORS as exc:
+            yield span_problem(s, source, location, exc)
 
 
 def decode_traces_lazy(
@@ -262,10 +285,12 @@ def _summary_attributes(kvs: object) -> dict[str, Any]:
     return out
 
 
-def decode_span_lazy(
-    s: dict[str, Any], resource: dict[str, Any], source: str, location: str, raw: RawRef
-) -> Span:
-    """The indexed fields of one OTLP span, with a reference to its raw record."""
+# trace id, span id, parent id, name, start, end, status, status message, summary attributes
+LazyFields = tuple[str, str, str | None, str, int | None, int | None, Status, str, dict[str, Any]]
+
+
+def lazy_fields(s: dict[str, Any]) -> LazyFields:
+    """The indexed fields of one OTLP span object (the ingest hot path: no Span is built)."""
     tid = s.get("traceId")
     if not (isinstance(tid, str) and len(tid) == 32):
         tid = trace_id(_get(s, "traceId", "trace_id"))
@@ -296,19 +321,37 @@ def decode_span_lazy(
     else:
         code, message = Status.UNSET, ""
     name = s.get("name")
-    # Positional: this runs once per span on the ingest hot path (see Span's field order).
-    return Span(
+    return (
         tid,
         sid,
         parent,
         name if isinstance(name, str) else str(name or ""),
         _time(s, "startTimeUnixNano", "start_time_unix_nano"),
         _time(s, "endTimeUnixNano", "end_time_unix_nano"),
+        code,
+        message,
+        _summary_attributes(s.get("attributes")),
+    )
+
+
+def decode_span_lazy(
+    s: dict[str, Any], resource: dict[str, Any], source: str, location: str, raw: RawRef
+) -> Span:
+    """The indexed fields of one OTLP span, with a reference to its raw record."""
+    tid, sid, parent, name, start, end, code, message, attrs = lazy_fields(s)
+    # Positional: this runs once per span on the ingest hot path (see Span's field order).
+    return Span(
+        tid,
+        sid,
+        parent,
+        name,
+        start,
+        end,
         SpanKind.UNKNOWN,
         None,
         code,
         message,
-        _summary_attributes(s.get("attributes")),
+        attrs,
         [],
         [],
         resource,

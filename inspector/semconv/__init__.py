@@ -9,6 +9,8 @@ keeps the more specific one.
 
 from __future__ import annotations
 
+from typing import Any
+
 from inspector.model import LlmView, Span, SpanKind, Summary
 from inspector.semconv import feedback, genai, mlflow, openinference, openllmetry
 
@@ -22,8 +24,12 @@ SUMMARY_KEYS: frozenset[str] = frozenset().union(*(d.SUMMARY_KEYS for d in DIALE
 
 def summarize(span: Span) -> Summary:
     """The ingest-time fields of ``span``: kind, model, provider, tokens, cost, session."""
-    out = Summary(kind=span.kind)
-    attrs = span.attributes
+    return summarize_attributes(span.attributes, span.kind)
+
+
+def summarize_attributes(attrs: dict[str, Any], kind: SpanKind = SpanKind.UNKNOWN) -> Summary:
+    """:func:`summarize` of a span with these attributes and this kind."""
+    out = Summary(kind=kind)
     if not attrs:
         return out
     for dialect in DIALECTS:
@@ -56,4 +62,11 @@ def kind_of(span: Span) -> SpanKind:
     return summarize(span).kind
 
 
-__all__ = ["DIALECTS", "SUMMARY_KEYS", "kind_of", "llm_view", "summarize"]
+__all__ = [
+    "DIALECTS",
+    "SUMMARY_KEYS",
+    "kind_of",
+    "llm_view",
+    "summarize",
+    "summarize_attributes",
+]

@@ -11,7 +11,8 @@ from typing import Any
 import orjson
 
 from inspector import semconv
-from inspector.model import Problem, Span, SpanKind
+from inspector.formats import otlp
+from inspector.model import Problem, Span, SpanKind, Summary
 from inspector.model.pricing import Pricing
 from inspector.model.span import SpanEvents
 from inspector.store.rollup import RunState
@@ -172,6 +173,186 @@ class Ready:
     events: list[tuple[str, str, str, int | None, bytes, int | None, str]]
 
 
+class ReadyBuilder:
+    """Builds a :class:`Ready` batch of one source, span by span, in file order.
+
+    Two ways in: :meth:`add_span` for a decoded span, and :meth:`add_otlp` for a parsed OTLP
+    record, which goes from the record straight to rows without building spans (the bulk-load
+    hot path, in worker processes). A span whose raw record has no position in the snapshot
+    makes the batch impossible (:attr:`failed`): its record must go into ``raws``, under an id
+    only the writer gives.
+    """
+
+    def __init__(self, pricing: Pricing, source_id: int) -> None:
+        self.cost_of = pricing.cost
+        self.source_id = source_id
+        self.failed = False
+        self._index: dict[str, int] = {}
+        self.trace_ids: list[str] = []
+        self.services: list[str | None] = []
+        self.partials: list[RunState] = []
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add_span(self, span: Span, positions: dict[int, tuple[int, int]]) -> None:
+        raw = span.raw
+        if raw is None:
+            body: bytes | None = payload(span)
+            raw_index = offset = length = None
+        else:
+            at = positions.get(id(raw[0]))
+            if at is None:
+                self.failed = True
+                return
+            body = None
+            raw_index = raw[1]
+            offset, length = at
+        self.add(
+            span.trace_id,
+            span.span_id,
+            span.parent_id,
+            span.name,
+            int(span.status),
+            span.status_message,
+            span.start_ns,
+            span.end_ns,
+            semconv.summarize(span),
+            span.resource,
+            span.location,
+            body,
+            raw_index,
+            offset,
+            length,
+        )
+
+    def add_otlp(
+        self,
+        record: dict[str, Any],
+        source: str,
+        location: str,
+        at: tuple[int, int],
+        problems: list[Problem],
+    ) -> None:
+        """Every span of an OTLP traces record kept at ``at`` (offset, length) in the snapshot;
+        what cannot be read goes to ``problems``, exactly as :func:`otlp.decode_traces` says."""
+        summarize = semconv.summarize_attributes
+        offset, length = at
+        for site in otlp.walk_spans(record, source, location):
+            if isinstance(site, Problem):
+                problems.append(site)
+                continue
+            s, resource, _scope, ordinal = site
+            try:
+                tid, sid, parent, name, start, end, code, message, attrs = otlp.lazy_fields(s)
+            except otlp.DECODE_ERRORS as exc:
+                problems.append(otlp.span_problem(s, source, location, exc))
+                continue
+            self.add(
+                tid,
+                sid,
+                parent,
+                name,
+                int(code),
+                message,
+                start,
+                end,
+                summarize(attrs),
+                resource,
+                location,
+                None,
+                ordinal,
+                offset,
+                length,
+            )
+
+    def add(
+        self,
+        trace_id: str,
+        span_id: str,
+        parent_id: str | None,
+        name: str,
+        status: int,
+        status_message: str,
+        start_ns: int | None,
+        end_ns: int | None,
+        s: Summary,
+        resource: dict[str, Any],
+        location: str,
+        body: bytes | None,
+        raw_index: int | None,
+        offset: int | None,
+        length: int | None,
+    ) -> None:
+        kind = s.kind
+        cost = s.cost_usd
+        is_llm = kind is SpanKind.LLM
+        if cost is None and is_llm:
+            cost = self.cost_of(s.model, s.input_tokens, s.output_tokens)
+        slot = self._index.get(trace_id)
+        if slot is None:
+            slot = self._index[trace_id] = len(self.trace_ids)
+            self.trace_ids.append(trace_id)
+            service = resource.get("service.name")
+            self.services.append(None if service is None else str(service))
+            self.partials.append(RunState())
+        self.partials[slot].add(
+            span_id,
+            parent_id,
+            name,
+            is_llm,
+            status == 2,
+            start_ns,
+            end_ns,
+            s.model,
+            s.input_tokens,
+            s.output_tokens,
+            cost,
+            s.session_id,
+        )
+        self.rows.append(
+            (
+                trace_id,
+                span_id,
+                parent_id,
+                name,
+                kind.value,
+                status,
+                status_message,
+                start_ns,
+                end_ns,
+                s.model,
+                s.provider,
+                s.input_tokens,
+                s.output_tokens,
+                s.total_tokens,
+                cost,
+                s.session_id,
+                self.source_id,
+                location,
+                body,
+                None,
+                raw_index,
+                offset,
+                length,
+            )
+        )
+
+    def build(self, problems: list[Problem], events: Iterable[SpanEvents]) -> Ready:
+        event_rows: list[tuple[str, str, str, int | None, bytes, int | None, str]] = [
+            (
+                group.trace_id,
+                group.span_id,
+                event.name,
+                event.time_ns,
+                _event_attributes(event.attributes),
+                self.source_id,
+                group.location,
+            )
+            for group in events
+            for event in group.events
+        ]
+        return Ready(self.trace_ids, self.services, self.partials, self.rows, problems, event_rows)
+
+
 def prepare_ready(
     spans: Iterable[Span],
     problems: Iterable[Problem],
@@ -181,100 +362,13 @@ def prepare_ready(
     source_id: int,
 ) -> Ready | None:
     """:func:`prepare` for :meth:`StoreWriter.commit_ready`, for spans of one source whose raw
-    records are all in its snapshot (``positions``). ``None`` when one is not: its record must
-    go into ``raws``, under an id only the writer gives.
-
-    This is the bulk-load hot path, in worker processes: one pass per span, no second tuple.
-    """
-    index: dict[str, int] = {}
-    trace_ids: list[str] = []
-    services: list[str | None] = []
-    partials: list[RunState] = []
-    rows: list[tuple[Any, ...]] = []
-    summarize = semconv.summarize
-    cost_of = pricing.cost
-    llm = SpanKind.LLM
+    records are all in its snapshot (``positions``); ``None`` when one is not."""
+    builder = ReadyBuilder(pricing, source_id)
     for span in spans:
-        raw = span.raw
-        if raw is None:
-            body: bytes | None = payload(span)
-            raw_index = offset = length = None
-        else:
-            at = positions.get(id(raw[0]))
-            if at is None:
-                return None
-            body = None
-            raw_index = raw[1]
-            offset, length = at
-        s = summarize(span)
-        kind = s.kind
-        cost = s.cost_usd
-        if cost is None and kind is llm:
-            cost = cost_of(s.model, s.input_tokens, s.output_tokens)
-        trace_id = span.trace_id
-        slot = index.get(trace_id)
-        if slot is None:
-            slot = index[trace_id] = len(trace_ids)
-            trace_ids.append(trace_id)
-            service = span.resource.get("service.name")
-            services.append(None if service is None else str(service))
-            partials.append(RunState())
-        status = int(span.status)
-        partials[slot].add(
-            span.span_id,
-            span.parent_id,
-            span.name,
-            kind is llm,
-            status == 2,
-            span.start_ns,
-            span.end_ns,
-            s.model,
-            s.input_tokens,
-            s.output_tokens,
-            cost,
-            s.session_id,
-        )
-        rows.append(
-            (
-                trace_id,
-                span.span_id,
-                span.parent_id,
-                span.name,
-                kind.value,
-                status,
-                span.status_message,
-                span.start_ns,
-                span.end_ns,
-                s.model,
-                s.provider,
-                s.input_tokens,
-                s.output_tokens,
-                s.total_tokens,
-                cost,
-                s.session_id,
-                source_id,
-                span.location,
-                body,
-                None,
-                raw_index,
-                offset,
-                length,
-            )
-        )
-    event_rows: list[tuple[str, str, str, int | None, bytes, int | None, str]] = [
-        (
-            group.trace_id,
-            group.span_id,
-            event.name,
-            event.time_ns,
-            _event_attributes(event.attributes),
-            source_id,
-            group.location,
-        )
-        for group in events
-        for event in group.events
-    ]
-    return Ready(trace_ids, services, partials, rows, list(problems), event_rows)
+        builder.add_span(span, positions)
+        if builder.failed:
+            return None
+    return builder.build(list(problems), events)
 
 
 def _service(span: Span) -> str | None:

@@ -138,3 +138,19 @@ def test_worker_failure_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def _failing_piece(*args: object) -> ingest.Step:
     raise OSError("disk on fire")
+
+
+@pytest.mark.parametrize("size", [1, 7, 100, 5000, 1 << 20])
+def test_pieces_cover_the_file_at_record_starts(tmp_path: Path, size: int) -> None:
+    path = sdk.write_otlp_lines(sdk.make_spans() * 5, tmp_path / "t.jsonl", per_line=1)
+    with path.open("ab") as handle:
+        handle.write(b'{"no newline at the end": 1}')
+    data = path.read_bytes()
+    cuts = list(ingest.pieces(path, 0, 0, size))
+    assert cuts[0].start == 0 and cuts[-1].end == len(data)
+    for before, after in zip(cuts, cuts[1:], strict=False):
+        assert before.end == after.start
+        assert data[after.start - 1 : after.start + 1] == b"\n{"
+        assert after.line_no == data[: after.start].count(b"\n")
+    if size < 1000:
+        assert len(cuts) == data.count(b"\n{") + 1  # every record is a boundary
