@@ -159,7 +159,7 @@ def read_piece(
         total = read.total
         for span in read.spans:
             builder.add_span(span, read.positions)
-        batch = builder.build(read.problems, read.events)
+        batch = builder.build(read.problems, read.events, Path(f"{snapshot}.{piece.start}.db"))
     if builder.failed:  # a record not in the snapshot (a pretty-printed one): the slow way
         reader = JsonFileReader(Path(path), source)
         reader.offset, reader.line_no, reader.format = piece.start, piece.line_no, fmt
@@ -217,10 +217,20 @@ def prepared_steps(
             for piece in islice(plan, 1):
                 submit(piece)
             yield _advance(reader, step)
-    finally:
+    finally:  # done, failed or cancelled: let running pieces end, drop what they made
         for future in running:
             future.cancel()
-        executor.shutdown(wait=False, cancel_futures=True)
+        executor.shutdown(wait=True, cancel_futures=True)
+        for future in running:
+            if not future.cancelled() and future.exception() is None:
+                _discard(future.result())
+
+
+def _discard(step: Step) -> None:
+    shard = getattr(step.batch, "shard", None)
+    if shard:
+        with suppress(OSError):
+            os.unlink(shard)
 
 
 def _step(reader: JsonFileReader, batch: Batch, pricing: Pricing) -> Step:

@@ -4,8 +4,10 @@ can run in a worker process while the writer commits the previous batch."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -16,6 +18,7 @@ from inspector.model import Problem, Span, SpanKind, Summary
 from inspector.model.pricing import Pricing
 from inspector.model.span import SpanEvents
 from inspector.store.rollup import RunState
+from inspector.store.schema import SPAN_COLUMNS
 
 
 def payload(span: Span) -> bytes:
@@ -160,9 +163,10 @@ class Ready:
     """A batch whose rows need nothing from the writer: made in a worker process, committed by
     :meth:`StoreWriter.commit_ready` without a Python loop over its spans.
 
-    ``rows`` hold every column of :data:`SPAN_COLUMNS` with the trace id in place of the run id;
-    ``trace_ids`` are the runs the batch touches, in first-seen order, with their ``services``
-    and ``partials``: the rollups of the batch's spans of each run.
+    ``rows`` hold every column of :data:`SPAN_COLUMNS` with the trace id in place of the run id
+    -- or, when ``shard`` names a file, they are in its table ``rows`` (see :func:`write_shard`)
+    and ``count`` says how many; ``trace_ids`` are the runs the batch touches, in first-seen
+    order, with their ``services`` and ``partials``: the rollups of the batch's spans of each run.
     """
 
     trace_ids: list[str]
@@ -171,6 +175,32 @@ class Ready:
     rows: list[tuple[Any, ...]]
     problems: list[Problem]
     events: list[tuple[str, str, str, int | None, bytes, int | None, str]]
+    count: int = 0
+    shard: str | None = None
+
+
+SHARD_COLUMNS = len(SPAN_COLUMNS)  # c0 is the trace id, c1.. the span columns after run_id
+
+
+def write_shard(path: Path, rows: list[tuple[Any, ...]]) -> None:
+    """Rows of a :class:`Ready` batch into a scratch SQLite file the writer copies from.
+
+    Encoding rows into SQLite records is most of an insert's cost; a worker does it here, in
+    parallel with the others, and the writer's ``INSERT ... SELECT`` copies records instead of
+    binding 23 parameters per row (measured: 0.2 s against 1.0 s per 100,000 spans). The
+    table has no types or constraints: the store's own table checks them on the copy.
+    """
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        columns = ", ".join(f"c{i}" for i in range(SHARD_COLUMNS))
+        conn.execute(f"CREATE TABLE rows ({columns})")
+        conn.execute("BEGIN")
+        conn.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * SHARD_COLUMNS)})", rows)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
 
 
 class ReadyBuilder:
@@ -336,7 +366,10 @@ class ReadyBuilder:
             )
         )
 
-    def build(self, problems: list[Problem], events: Iterable[SpanEvents]) -> Ready:
+    def build(
+        self, problems: list[Problem], events: Iterable[SpanEvents], shard: Path | None = None
+    ) -> Ready:
+        """The batch; with ``shard``, its rows are written there (see :func:`write_shard`)."""
         event_rows: list[tuple[str, str, str, int | None, bytes, int | None, str]] = [
             (
                 group.trace_id,
@@ -350,7 +383,21 @@ class ReadyBuilder:
             for group in events
             for event in group.events
         ]
-        return Ready(self.trace_ids, self.services, self.partials, self.rows, problems, event_rows)
+        count = len(self.rows)
+        rows = self.rows
+        if shard is not None:
+            write_shard(shard, rows)
+            rows = []
+        return Ready(
+            self.trace_ids,
+            self.services,
+            self.partials,
+            rows,
+            problems,
+            event_rows,
+            count,
+            None if shard is None else str(shard),
+        )
 
 
 def prepare_ready(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +31,16 @@ _INSERT_SPAN = (
 # The same, for rows that name their run by trace id (made in a worker that cannot know run ids).
 _INSERT_READY = _INSERT_SPAN.replace(
     "VALUES (?, ", "VALUES ((SELECT id FROM runs WHERE trace_id = ?), ", 1
+)
+# The same, copied from a worker's shard attached as ``piece`` (see ``prepare.write_shard``), in
+# file order. ``WHERE true`` keeps SQLite from reading ON CONFLICT as a join constraint.
+_UPSERT = _INSERT_SPAN[_INSERT_SPAN.index(" ON CONFLICT") :]
+_INSERT_SHARD = (
+    f"INSERT INTO spans ({', '.join(SPAN_COLUMNS)}) "
+    "SELECT (SELECT id FROM runs WHERE trace_id = p.c0), "
+    + ", ".join(f"p.c{i}" for i in range(1, len(SPAN_COLUMNS)))
+    + " FROM piece.rows p WHERE true ORDER BY p.rowid"
+    + _UPSERT
 )
 
 
@@ -200,18 +212,39 @@ class StoreWriter:
             else:
                 change.changed.append(trace_id)
             touched.append(run_id)
-        self._write(
-            change,
-            touched,
-            new_runs,
-            [],
-            _INSERT_READY,
-            batch.rows,
-            batch.problems,
-            batch.events,
-            position,
-            batch.partials,
-        )
+        if batch.shard is None:
+            self._write(
+                change,
+                touched,
+                new_runs,
+                [],
+                _INSERT_READY,
+                batch.rows,
+                batch.problems,
+                batch.events,
+                position,
+                batch.partials,
+            )
+            return change
+        self.conn.execute("ATTACH DATABASE ? AS piece", (batch.shard,))
+        try:
+            self._write(
+                change,
+                touched,
+                new_runs,
+                [],
+                _INSERT_SHARD,
+                None,
+                batch.problems,
+                batch.events,
+                position,
+                batch.partials,
+                batch.count,
+            )
+        finally:
+            self.conn.execute("DETACH DATABASE piece")
+            with suppress(OSError):
+                os.unlink(batch.shard)
         return change
 
     def _write(
@@ -221,11 +254,12 @@ class StoreWriter:
         new_runs: list[tuple[int, str, str | None]],
         raw_rows: list[tuple[int, str, bytes]],
         insert: str,
-        rows: list[tuple[Any, ...]],
+        rows: list[tuple[Any, ...]] | None,
         problems: list[Problem],
         event_rows: Sequence[tuple[Any, ...]],
         position: tuple[int, str, dict[str, Any]] | None,
         partials: list[RunState] | None = None,
+        count: int = 0,
     ) -> None:
         """One transaction: runs, raws, spans, problems, events, then the touched runs' rollups.
 
@@ -250,8 +284,12 @@ class StoreWriter:
             if raw_rows:
                 conn.executemany("INSERT INTO raws (id, format, data) VALUES (?, ?, ?)", raw_rows)
             before = self._last_span()
-            conn.executemany(insert, rows)
-            repeated = len(rows) - (self._last_span() - before)
+            if rows is None:  # ``count`` rows from an attached shard
+                conn.execute(insert)
+            else:
+                conn.executemany(insert, rows)
+                count = len(rows)
+            repeated = count - (self._last_span() - before)
             if problems:
                 conn.executemany(
                     "INSERT INTO problems (source, location, message) VALUES (?, ?, ?)",
@@ -276,7 +314,7 @@ class StoreWriter:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        change.spans = len(rows)
+        change.spans = count
         change.problems = len(problems)
 
     def _last_span(self) -> int:

@@ -73,6 +73,8 @@ def test_pieces_match_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     data, details, ws = _load(path)
     try:
         assert _snapshot_spans(ws) > 0  # the workers' spans point into the snapshot
+        folder = ws.store_path.parent
+        assert sorted(p.name for p in folder.glob("*.db")) == ["index.db"]  # shards removed
         assert data == one_data
         assert details == one_details
         assert data["spans"] == 7
@@ -154,3 +156,32 @@ def test_pieces_cover_the_file_at_record_starts(tmp_path: Path, size: int) -> No
         assert after.line_no == data[: after.start].count(b"\n")
     if size < 1000:
         assert len(cuts) == data.count(b"\n{") + 1  # every record is a boundary
+
+
+def test_cancel_keeps_what_was_committed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from inspector.workspace import Cancelled
+
+    _parallel(monkeypatch, 200)
+    path = sdk.write_otlp_lines(sdk.make_spans() * 20, tmp_path / "t.jsonl", per_line=1)
+    ws = Workspace(path)
+    cancel = threading.Event()
+    seen: list[int] = []
+
+    def on_batch(change: object, progress: Any) -> None:
+        seen.append(progress.spans)
+        if len(seen) == 3:
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        ws.load(on_batch, cancel)
+    reader = ws.reader()
+    try:
+        rows = sum(len(reader.span_rows(run.trace_id)) for run in reader.runs(0, 100))
+        assert 0 < rows == reader.totals().spans == seen[-1]  # rollups match what is there
+        assert len(seen) == 3
+    finally:
+        reader.close()
+        ws.close()
+    assert not ws.store_path.parent.exists()  # the index folder (shards, snapshot) is gone
