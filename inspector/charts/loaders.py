@@ -6,13 +6,16 @@ e.g. ``session.run_in_background(lambda r: load_tokens(r, scope), tokens_widget.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from inspector.charts.critical import critical_path
 from inspector.charts.decimate import ScatterSeries, scatter_series
 from inspector.charts.stats import Histogram, LatencyStats, grouped_stats, latency_histogram
 from inspector.charts.usage import CostSeries, RunUsage, cost_series, run_usage
+from inspector.charts.waterfall import WaterfallLayout, layout_waterfall
 from inspector.store.charts import (
     ChartScope,
     LlmCalls,
@@ -22,7 +25,7 @@ from inspector.store.charts import (
     more_llm_calls,
     scoped_runs,
 )
-from inspector.store.queries import StoreReader
+from inspector.store.queries import SpanRow, StoreReader
 
 
 @dataclass(slots=True)
@@ -78,3 +81,35 @@ def load_tokens(reader: StoreReader, scope: ChartScope | None = None) -> TokensD
         model_usage(reader, scope),
         scope,
     )
+
+
+@dataclass(slots=True)
+class WaterfallData:
+    """One run laid out for the waterfall, with its critical path when it was asked for.
+
+    Attributes:
+        rows: the run's spans as read (kept to work out the critical path later).
+        critical_ids: the critical path (:func:`critical_path`); ``None``: not worked out.
+    """
+
+    rows: list[SpanRow] = field(default_factory=list)
+    layout: WaterfallLayout = field(default_factory=WaterfallLayout)
+    critical_ids: list[str] | None = None
+
+
+def waterfall_data(
+    rows: list[SpanRow], now_ns: int | None = None, *, critical: bool = False
+) -> WaterfallData:
+    """The layout of a run's spans (and its critical path with ``critical``)."""
+    layout = layout_waterfall(rows, now_ns)
+    path = critical_path(rows, layout.now_ns) if critical else None
+    return WaterfallData(rows, layout, path)
+
+
+def load_waterfall(
+    reader: StoreReader, trace_id: str, *, live: bool = False, critical: bool = False
+) -> WaterfallData:
+    """A run's waterfall; with ``live``, running spans reach the time it was read."""
+    rows = reader.span_rows(trace_id)
+    # "now" once the rows are in: a span that started during the read still has a length
+    return waterfall_data(rows, time.time_ns() if live else None, critical=critical)

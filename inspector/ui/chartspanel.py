@@ -1,10 +1,11 @@
 """The window's chart tabs: waterfall of the selected run, latency, tokens and cost.
 
 The chart widgets (and pyqtgraph, ~0.5 s to import) are created the first time their tab is
-shown. Data is read on the session's workers and drawn on the GUI thread; a chart that is not
-shown only remembers that it is out of date and loads when it is shown. Each chart has at
-most one read in flight; live updates are throttled (:class:`_Feed`), and results for a run
-or scope that is no longer current are dropped.
+shown. Data is read and laid out on the session's workers (the waterfall's bars are even
+recorded there) and only drawn on the GUI thread; a chart that is not shown only remembers
+that it is out of date and loads when it is shown. Each chart has at most one read in
+flight; live updates are throttled (:class:`_Feed`), and results for a run or scope that is
+no longer current are dropped.
 """
 
 from __future__ import annotations
@@ -168,6 +169,7 @@ class ChartsPanel(QObject):
             from inspector.ui.charts.waterfall import WaterfallWidget
 
             self.waterfall = WaterfallWidget()
+            self.waterfall.background = self._in_background
             self.waterfall.spanClicked.connect(
                 lambda trace, span: self.span_clicked.emit(WATERFALL, trace, span)
             )
@@ -341,7 +343,22 @@ class ChartsPanel(QObject):
 
         session.run_in_background(work, finish, fail)
 
+    def _in_background(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
+        """The waterfall's own background work (its critical path, when toggled on)."""
+        session = self.session
+        if session is None:
+            return
+
+        def finish(result: object) -> None:
+            if self.session is session:
+                done(result)
+
+        session.tasks.submit(work, finish)
+
     def _read_waterfall(self, kind: int) -> None:
+        from inspector.charts.loaders import load_waterfall
+        from inspector.ui.charts.waterfall import WaterfallFrame, prepare_frame
+
         trace_id = self._run
         widget = self._waterfall()
         if trace_id is None:
@@ -350,20 +367,27 @@ class ChartsPanel(QObject):
             self._feeds[WATERFALL].landed()
             return
         live = self.session is not None and self.session.following
+        critical = widget.critical_button.isChecked()
+        grown = kind == MORE and self._drawn_run == trace_id
+        previous = widget.bars.recorded if grown else None  # blocks that did not change
 
-        def draw(rows: object) -> None:
-            if trace_id != self._run or not isinstance(rows, list):
+        def work(reader: StoreReader) -> object:
+            # all of it here, off the GUI thread: read, lay out, critical path, record the bars
+            data = load_waterfall(reader, trace_id, live=live, critical=critical)
+            return prepare_frame(data, previous=previous)
+
+        def draw(frame: object) -> None:
+            if trace_id != self._run or not isinstance(frame, WaterfallFrame):
                 return
-            now = time.time_ns() if live else None
             if kind == MORE and self._drawn_run == trace_id:
-                widget.update_spans(rows, now)
+                widget.update_frame(frame)
             else:
-                widget.set_run(rows, now)
+                widget.set_frame(frame)
                 self._drawn_run = trace_id
             if self._highlight is not None:
                 widget.highlight_span(self._highlight)
 
-        self._submit(WATERFALL, lambda reader: reader.span_rows(trace_id), draw)
+        self._submit(WATERFALL, work, draw)
 
     def _read_latency(self, kind: int) -> None:
         from inspector.charts.loaders import LatencyData, load_latency, load_more_latency

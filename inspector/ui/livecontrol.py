@@ -1,9 +1,11 @@
-"""The window's live controls: the "● Live" indicator, pause/resume, and "follow newest".
+"""The window's live controls: following the file on and off, the "● Live" indicator,
+pause/resume, and "follow newest".
 
-Following itself runs in the session's worker; this module only shows its state and lets the
-user pause it. "Follow newest" keeps the newest run and its newest span selected as spans
-arrive, until the user clicks or types in the runs table or the span tree (then the user's
-selection wins, and following the newest stops).
+Following itself runs in the session's worker; this module shows its state and lets the user
+switch it on (a path opened with ``--no-follow``), off, or pause it. "Follow newest" keeps the
+newest run and its newest span selected as spans arrive, until the user clicks or types in
+the runs table or the span tree (then the user's selection wins, and following the newest
+stops).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from inspector.ui.mainwindow import MainWindow
 
 LIVE_GREEN = "#2e7d32"
+FOLLOW_FILE_KEY = "Ctrl+Shift+T"  # T for tail; Ctrl+Shift+F and L are taken here, O by File
 
 
 class _UserInput(QObject):
@@ -46,10 +49,18 @@ class LiveControl(QObject):
         self.follow_newest = False
         self._auto_selecting = False  # the window, not the user, is moving the selection
 
-        self.follow_action = QAction("&Follow File Changes", window)
+        self.file_action = QAction("&Follow File", window)
+        self.file_action.setShortcut(QKeySequence(FOLLOW_FILE_KEY))
+        self.file_action.setStatusTip(
+            "Keep reading what is appended to the opened file or folder (off: read it once)"
+        )
+        self.file_action.setCheckable(True)
+        self.file_action.setEnabled(False)
+        self.file_action.triggered.connect(lambda: self.set_following(self.file_action.isChecked()))
+        self.follow_action = QAction("&Live Updates", window)
         self.follow_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.follow_action.setStatusTip(
-            "Read what is appended to the opened file or folder as it is written (pause/resume)"
+            "Pause reading what is appended to the followed file, or resume (catching up)"
         )
         self.follow_action.setCheckable(True)
         self.follow_action.setEnabled(False)
@@ -63,7 +74,7 @@ class LiveControl(QObject):
         self.newest_action.triggered.connect(
             lambda: self.set_follow_newest(self.newest_action.isChecked())
         )
-        for action in (self.follow_action, self.newest_action):
+        for action in (self.file_action, self.follow_action, self.newest_action):
             window.addAction(action)
             menu.addAction(action)
 
@@ -90,6 +101,8 @@ class LiveControl(QObject):
         """Show whether the session follows its source, and whether that is paused."""
         session = self.window.session
         following = session is not None and session.following
+        self.file_action.setEnabled(session is not None and session.can_follow)
+        self.file_action.setChecked(session is not None and session.follow)
         self.follow_action.setEnabled(following)
         self.follow_action.setChecked(following and not (session and session.paused))
         self.live_button.setVisible(following)
@@ -105,6 +118,20 @@ class LiveControl(QObject):
             self.live_button.setStyleSheet(f"color: {LIVE_GREEN}; font-weight: bold")
             tip = f"Following {session.path} as it grows — click to pause (Ctrl+Shift+L)"
         self.live_button.setToolTip(text.tooltip(tip))
+
+    def set_following(self, on: bool) -> None:
+        """Follow the opened path as it grows (from where it was read up to), or stop."""
+        session = self.window.session
+        if session is None or not session.can_follow:
+            self.update()
+            return
+        session.set_following(on)
+        key = QKeySequence(FOLLOW_FILE_KEY).toString(QKeySequence.SequenceFormat.NativeText)
+        self.window.show_message(
+            f"Following {session.path}: new spans are read as they are written."
+            if on
+            else f"Stopped following {session.path} ({key} follows it again)."
+        )
 
     def toggle_paused(self) -> None:
         """Pause following the opened path, or resume."""

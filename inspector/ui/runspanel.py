@@ -10,13 +10,15 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from inspector.store.queries import RunRow
-from inspector.ui.models.runs import RUN_ROLE, RunsModel
+from inspector.ui.costdelegate import CostDelegate
+from inspector.ui.models.runs import COST_SAMPLES, RUN_ROLE, RunsModel
 
 
 class RunsPanel(QWidget):
@@ -56,6 +58,9 @@ class RunsPanel(QWidget):
         for column, width in enumerate((150, 200, 80, 60, 80, 80, 76, 86, 150)):
             if column != 1:
                 header.resizeSection(column, width)
+        cost = RunsModel.COLUMNS.index(("Cost", "cost"))
+        self.table.setItemDelegateForColumn(cost, CostDelegate(self.table))
+        header.resizeSection(cost, max(header.sectionSize(cost), self._cost_width()))
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(200)
@@ -78,6 +83,14 @@ class RunsPanel(QWidget):
         layout.setSpacing(2)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+
+    def _cost_width(self) -> int:
+        """Room for the widest cost text (a fixed width cut "$0.000036" to "$0.00000…")."""
+        metrics = self.table.fontMetrics()
+        style = self.table.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
+        widest = max(metrics.horizontalAdvance(sample) for sample in COST_SAMPLES)
+        return widest + 2 * margin + 6  # a little air before the next column
 
     def _apply_filter(self) -> None:
         self._debounce.stop()

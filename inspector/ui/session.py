@@ -6,7 +6,9 @@ load itself, run indexes (all spans of a run, with rollups) and full-text search
 
 A session opened to follow its source keeps the load worker running after the first load: it
 polls a :class:`inspector.live.Follower` and reports appends through the same coalesced
-``changed`` signal as loaded batches.
+``changed`` signal as loaded batches. Following can also be switched on later (a session
+opened without it: a worker that only follows, from where the load stopped) and off again
+(:meth:`Session.set_following`).
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ class Session(QObject):
     failed = Signal(str)
     index_ready = Signal(object)
     crashed = Signal(str)
-    #: following started, ended, paused or resumed (see :attr:`following`, :attr:`paused`)
+    #: following started, ended, paused or resumed, was asked for or stopped, or became
+    #: possible (the first load ended); see :attr:`follow`, :attr:`following`, :attr:`paused`
     follow_changed = Signal()
     #: something the user should know about the followed files (restarted, closed …)
     follow_note = Signal(str)
@@ -55,6 +58,7 @@ class Session(QObject):
         """
         super().__init__(parent)
         self.path = path
+        #: following is wanted (it starts after the first load; see :meth:`set_following`)
         self.follow = follow
         self.workspace = Workspace(path, live=follow)
         try:
@@ -68,6 +72,7 @@ class Session(QObject):
         self.error: str | None = None
         self.following = False
         self.paused = False
+        self._follow_pending = False
         #: runs that received spans while followed: their missing parents get placeholders
         self.live_runs: set[str] = set()
         self._closed = False
@@ -100,15 +105,19 @@ class Session(QObject):
             self.loading = True
             return
         worker = LoadWorker(self.workspace, self, follow=self.follow, final=self._final_load())
-        worker.batch.connect(self._on_batch)
         worker.done.connect(self._on_done)
         worker.cancelled.connect(self._on_cancelled)
         worker.failed.connect(self._on_failed)
+        self.loading = True
+        self._start_worker(worker)
+
+    def _start_worker(self, worker: LoadWorker) -> None:
+        worker.batch.connect(self._on_batch)
         worker.crashed.connect(self._on_crashed)
         worker.following.connect(self._on_following)
         worker.note.connect(self.follow_note)
+        worker.finished.connect(self._on_worker_finished)
         self._worker = worker
-        self.loading = True
         worker.start()
 
     def _final_load(self) -> bool:
@@ -143,6 +152,51 @@ class Session(QObject):
             self.paused = False
         self.follow_changed.emit()
 
+    def set_following(self, on: bool) -> None:
+        """Start following the source (when it was opened without following, or following was
+        stopped), or stop following it. Not while the first load runs (see :attr:`can_follow`).
+
+        Following carries on from where the load (or the last follow) stopped: what was
+        appended meanwhile is read first.
+        """
+        if not self.can_follow or on == self.follow:
+            return
+        self.follow = on
+        worker = self._worker
+        running = worker is not None and not worker.isFinished()
+        if on and running:
+            self._follow_pending = True  # the last follow is still stopping: start after it
+        elif on:
+            self._follow_now()
+        else:
+            self._follow_pending = False
+            if worker is not None and running:
+                worker.cancel()  # it reports following(False), then its thread ends
+        self.follow_changed.emit()
+
+    @property
+    def can_follow(self) -> bool:
+        """Whether :meth:`set_following` may be used now (the first load is over)."""
+        return not self._closed and not self.loading
+
+    def _follow_now(self) -> None:
+        self._start_worker(LoadWorker(self.workspace, self, follow=True, load=False))
+
+    def _on_worker_finished(self) -> None:
+        worker = self._worker
+        if self._closed or worker is None or not worker.isFinished():
+            return  # an earlier worker's thread (a newer one runs now)
+        if self._follow_pending:
+            self._follow_pending = False
+            if self.follow:
+                self._follow_now()
+            return
+        if self.follow and not self.following and not self.loading:
+            # it could not start following, or stopped by itself (a note said why), or the
+            # load was cancelled or failed
+            self.follow = False
+            self.follow_changed.emit()
+
     def set_paused(self, paused: bool) -> None:
         """Pause following (nothing is read) or resume it (what was written meanwhile is read)."""
         if self._worker is None or not self.following or paused == self.paused:
@@ -154,6 +208,7 @@ class Session(QObject):
     def _finish_immediately(self) -> None:
         self.loading = False
         self.finished.emit(self.progress)
+        self.follow_changed.emit()  # following may be switched on from now on
 
     def _on_batch(self, added: list[str], changed: list[str], progress: Progress) -> None:
         if self._closed:
@@ -187,6 +242,7 @@ class Session(QObject):
         self._reindex.stop()
         self._refresh_wanted()  # the final state of the shown run, without waiting
         release_load_garbage()
+        self.follow_changed.emit()  # following may be switched on or off from now on
 
     def _on_done(self, progress: Progress) -> None:
         if self._closed:

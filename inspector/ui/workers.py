@@ -41,6 +41,10 @@ class LoadWorker(QThread):
     this thread: it owns the workspace's writer from then on) and reports what each poll
     committed through the same ``batch`` signal, so the window treats a live append exactly
     like a loaded batch. ``done`` marks the end of the initial load, not of the thread.
+
+    With ``load=False`` (and ``follow``) it only follows, from where an earlier load (or
+    follow) stopped: a session opened without following, asked to follow later. It then
+    emits neither ``done`` nor ``cancelled``.
     """
 
     #: trace ids added, trace ids changed, a snapshot of the progress
@@ -61,11 +65,13 @@ class LoadWorker(QThread):
         *,
         follow: bool = False,
         final: bool = True,
+        load: bool = True,
     ) -> None:
         super().__init__(parent)
         self._workspace = workspace
         self._cancel = threading.Event()
         self._follow = follow
+        self._load = load
         self._final = final
         self._paused = False
         self._nudge = threading.Event()  # wakes a paused loop (resume, stop)
@@ -97,6 +103,10 @@ class LoadWorker(QThread):
         self.batch.emit(list(change.added), list(change.changed), dataclasses.replace(progress))
 
     def run(self) -> None:
+        if not self._load:
+            if self._follow and not self._cancel.is_set():
+                self._follow_source(self._workspace.progress)
+            return
         try:
             progress = self._workspace.load(self._on_batch, self._cancel, final=self._final)
         except Cancelled:

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -104,6 +105,23 @@ def writer_main(path: Path, rate: int, seconds: float) -> None:
     print(f"done {written}", flush=True)
 
 
+def _run_until(done: Callable[[], bool]) -> None:
+    """Run the event loop (sleeping when idle, as the app's does) until ``done()``.
+
+    Not ``while ...: processEvents(AllEvents, 50)``: that returns at once when no event is
+    pending, so the loop spins, keeping a core and the GIL busy that the window's workers need.
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    check = QTimer()
+    check.setInterval(50)
+    check.timeout.connect(lambda: loop.quit() if done() else None)
+    check.start()
+    loop.exec()
+    check.stop()
+
+
 def window_main(rate: int, seconds: float, view: str) -> None:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
@@ -159,14 +177,12 @@ def window_main(rate: int, seconds: float, view: str) -> None:
         text=True,
     )
     deadline = time.monotonic() + seconds + 15
-    while writer.poll() is None and time.monotonic() < deadline:
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    _run_until(lambda: writer.poll() is not None or time.monotonic() >= deadline)
     assert writer.stdout is not None
     written = int(writer.stdout.read().split()[1])
     # let the window catch up (the main run is re-indexed at most once a second)
     settle = time.monotonic() + 5
-    while time.monotonic() < settle:
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    _run_until(lambda: time.monotonic() >= settle)
     timer.stop()
     session = window.session
     assert session is not None

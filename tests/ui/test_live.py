@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -132,7 +133,7 @@ def test_pausing_and_the_follow_newest_toggle(
         assert session is not None
         qtbot.waitUntil(lambda: session.following, timeout=WAIT_MS)
 
-        window.live.follow_action.trigger()  # Live ▸ Follow File Changes, unchecked
+        window.live.follow_action.trigger()  # Live ▸ Live Updates, unchecked: paused
         assert session.paused and "Paused" in window.live.live_button.text()
         assert not window.live.follow_action.isChecked()
         writer.send(f"span {OTHER} {PLAN} - second-run")
@@ -172,3 +173,60 @@ def test_screenshots_and_no_follow_do_not_follow(
         assert window.open_path(path, follow=False)
     assert window.session is not None and not window.session.following
     assert not window.live.follow_action.isEnabled() and window.live.live_button.isHidden()
+
+
+def test_follow_file_turns_following_on_and_off_for_a_path_opened_without(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "later.jsonl"
+    path.touch()
+    third, fourth = "c3" * 16, "d4" * 16
+    live = window.live
+    # its key is its own in the window
+    keys = [
+        a.shortcut().toString() for a in window.findChildren(QAction) if not a.shortcut().isEmpty()
+    ]
+    assert keys.count(live.file_action.shortcut().toString()) == 1
+    assert live.file_action.shortcut() == QKeySequence("Ctrl+Shift+T")
+    with TreeWriter(path) as writer:
+        writer.send(f"span {TRACE} {ROOT} - agent")
+        with qtbot.waitSignal(window.load_finished, timeout=WAIT_MS):
+            assert window.open_path(path, follow=False)  # as with --no-follow
+        session = window.session
+        assert session is not None
+        qtbot.waitUntil(window.is_idle, timeout=WAIT_MS)
+        assert live.file_action.isEnabled() and not live.file_action.isChecked()
+        assert not session.following and live.live_button.isHidden()
+
+        # appended while the file is not followed: nothing reads it (no follower exists)
+        writer.send(f"span {OTHER} {PLAN} - second-run")
+        assert session.reader.run_count() == 1 and window.runs.model.rowCount() == 1
+
+        live.file_action.trigger()  # Live ▸ Follow File, checked
+        assert live.file_action.isChecked() and session.follow
+        qtbot.waitUntil(lambda: session.following, timeout=WAIT_MS)
+        assert live.live_button.isVisible() and "Live" in live.live_button.text()
+        assert live.follow_action.isEnabled()  # and it can be paused like any followed file
+        # what was appended before is read first, then what is appended now
+        qtbot.waitUntil(lambda: window.runs.model.rowCount() == 2, timeout=WAIT_MS)
+        writer.send(f"span {third} {STEP} - third-run")
+        qtbot.waitUntil(lambda: window.runs.model.rowCount() == 3, timeout=WAIT_MS)
+
+        live.file_action.trigger()  # unchecked: following stops
+        assert not live.file_action.isChecked() and not session.follow
+        qtbot.waitUntil(lambda: not session.following, timeout=WAIT_MS)
+        assert live.live_button.isHidden() and not live.follow_action.isEnabled()
+        writer.send(f"span {fourth} {SUB} - fourth-run")
+        assert session.reader.run_count() == 3  # its follower is closed: nothing read it
+
+        live.file_action.trigger()  # and on again: it catches up from where it stopped
+        qtbot.waitUntil(lambda: window.runs.model.rowCount() == 4, timeout=WAIT_MS)
+        assert session.following and session.reader.totals().spans == 4
+
+        # off and straight on again (its follower is still stopping): one follower resumes
+        live.file_action.trigger()
+        live.file_action.trigger()
+        assert live.file_action.isChecked()
+        writer.send(f"span {'e5' * 16} {TOOL} - fifth-run")
+        qtbot.waitUntil(lambda: window.runs.model.rowCount() == 5, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: session.following, timeout=WAIT_MS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -74,6 +75,41 @@ def test_the_waterfall_shows_the_selected_run_and_follows_the_tree(
     qtbot.waitUntil(lambda: window.tree.selected_span_id() == tool, timeout=WAIT_MS)
     assert window.current_view == WATERFALL
     assert waterfall.bars._highlight == waterfall.layout_data.row_of[tool]
+
+
+def test_the_waterfall_is_laid_out_off_the_gui_thread(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from inspector.charts import loaders
+    from inspector.ui.charts import waterfall as waterfall_module
+
+    threads: dict[str, list[threading.Thread]] = {"layout": [], "critical": []}
+
+    def spy(name: str, function: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            threads[name].append(threading.current_thread())
+            return function(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(loaders, "layout_waterfall", spy("layout", loaders.layout_waterfall))
+    for module in (loaders, waterfall_module):
+        monkeypatch.setattr(module, "critical_path", spy("critical", module.critical_path))
+    open_demo(qtbot, window)
+    window.show_view(WATERFALL)
+    qtbot.waitUntil(window.is_idle, timeout=WAIT_MS)
+    waterfall = window.charts.waterfall
+    assert waterfall is not None
+    window.runs.select_row(2)
+    other = window.runs.selected_run()
+    assert other is not None
+    qtbot.waitUntil(lambda: waterfall.layout_data.trace_id == other.trace_id, timeout=WAIT_MS)
+    waterfall.critical_button.setChecked(True)  # the path, too, is worked out on a worker
+    qtbot.waitUntil(lambda: bool(waterfall.critical_ids), timeout=WAIT_MS)
+    assert len(threads["layout"]) >= 2 and threads["critical"]
+    assert threading.main_thread() not in threads["layout"] + threads["critical"]
 
 
 def test_latency_and_tokens_load_when_shown_and_clicks_navigate(

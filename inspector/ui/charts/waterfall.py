@@ -3,6 +3,11 @@
 Wheel zooms time, drag pans time; Shift+wheel or the scroll bar moves through rows. Hovering a
 bar shows its name, duration, tokens and cost; clicking it emits :attr:`spanClicked`.
 
+Laying out a run and recording its bars is the heavy part (tens of ms for a few thousand
+spans): :func:`prepare_frame` does it on any thread, and :meth:`WaterfallWidget.set_frame` /
+:meth:`WaterfallWidget.update_frame` only apply the result, so a live run that grows every
+second does not stall the GUI thread. ``set_run``/``update_spans`` do both in one call.
+
     python -m inspector.ui.charts.waterfall TRACE [--run N] [--screenshot FILE] [--dark]
 """
 
@@ -10,7 +15,8 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +35,12 @@ from PySide6.QtWidgets import (
 
 from inspector.charts.critical import critical_path
 from inspector.charts.export import waterfall_csv
-from inspector.charts.waterfall import (
-    KIND_ORDER,
-    WaterfallLayout,
-    extend_running,
-    layout_waterfall,
-)
+from inspector.charts.loaders import WaterfallData, waterfall_data
+from inspector.charts.waterfall import KIND_ORDER, WaterfallLayout, extend_running
 from inspector.store.queries import SpanRow
 from inspector.ui.charts._pg import pg
 from inspector.ui.charts.axes import DurationAxis, RowAxis, elide, format_ms
-from inspector.ui.charts.bars import BarsItem
+from inspector.ui.charts.bars import BarsItem, RecordedBars, record_bars
 from inspector.ui.charts.export import CsvExports, ExportButton, save_png
 from inspector.ui.charts.theme import (
     ERROR,
@@ -55,6 +57,44 @@ from inspector.ui.text import cost, count, duration, tooltip
 
 ROW_PX = 22  # preferred row height when the run has few spans
 HIT_PX = 4  # a click this close to a bar still hits it
+
+#: runs ``work()`` off the GUI thread and calls ``done(result)`` back on it
+Background = Callable[[Callable[[], object], Callable[[object], None]], None]
+
+
+@dataclass(slots=True)
+class WaterfallFrame:
+    """A run ready to draw: its layout (and critical path, if asked for) and recorded bars."""
+
+    data: WaterfallData = field(default_factory=WaterfallData)
+    bars: RecordedBars = field(default_factory=RecordedBars)
+
+
+def prepare_frame(
+    rows: Sequence[SpanRow] | WaterfallData,
+    now_ns: int | None = None,
+    *,
+    critical: bool = False,
+    previous: RecordedBars | None = None,
+) -> WaterfallFrame:
+    """Lay out a run and record its bars; safe on a worker thread (no widget is touched).
+
+    Args:
+        rows: the run's spans (``StoreReader.span_rows``), or their layout already made.
+        now_ns: where running spans end (see :func:`inspector.charts.waterfall.layout_waterfall`).
+        critical: also work out the critical path (the widget's button is on).
+        previous: the bars the widget shows now, when the run only grew (see
+            :func:`record_bars`).
+    """
+    if isinstance(rows, WaterfallData):
+        data = rows
+    else:
+        data = waterfall_data(list(rows), now_ns, critical=critical)
+    layout = data.layout
+    bars = record_bars(
+        layout.start_ms, layout.width_ms, layout.kind_key, layout.error, layout.running, previous
+    )
+    return WaterfallFrame(data, bars)
 
 
 class _RowsViewBox(pg.ViewBox):  # type: ignore[misc]
@@ -87,6 +127,9 @@ class WaterfallWidget(QWidget):
         self._critical_ids: list[str] = []
         self._highlighted: str | None = None
         self._syncing = False
+        self._legend_keys: tuple[object, ...] | None = None
+        #: where the critical path is worked out when toggled on (None: right here)
+        self.background: Background | None = None
 
         self.view_box = _RowsViewBox()
         self.view_box.setMouseEnabled(x=True, y=False)
@@ -155,17 +198,30 @@ class WaterfallWidget(QWidget):
 
     def set_run(self, rows: Sequence[SpanRow], now_ns: int | None = None) -> None:
         """Show a run (``StoreReader.span_rows``) and fit it in view."""
-        self._rows = list(rows)
-        self._highlighted = None
-        self._draw(layout_waterfall(self._rows, now_ns))
-        self.fit()
+        self.set_frame(prepare_frame(rows, now_ns, critical=self.critical_button.isChecked()))
 
     def update_spans(self, rows: Sequence[SpanRow], now_ns: int | None = None) -> None:
+        """The same run, grown or changed (live): see :meth:`update_frame`."""
+        self.update_frame(
+            prepare_frame(
+                rows,
+                now_ns,
+                critical=self.critical_button.isChecked(),
+                previous=self.bars.recorded,
+            )
+        )
+
+    def set_frame(self, frame: WaterfallFrame) -> None:
+        """Show a run prepared by :func:`prepare_frame` and fit it in view."""
+        self._highlighted = None
+        self._draw(frame)
+        self.fit()
+
+    def update_frame(self, frame: WaterfallFrame) -> None:
         """The same run, grown or changed (live): the view keeps its zoom and the selection,
         and follows the end when it was showing the end of the run."""
         following = self._at_end()
-        self._rows = list(rows)
-        self._draw(layout_waterfall(self._rows, now_ns))
+        self._draw(frame)
         self._follow(following)
 
     def tick(self, now_ns: int) -> None:
@@ -188,16 +244,19 @@ class WaterfallWidget(QWidget):
     def clear(self) -> None:
         self.set_run([])
 
-    def _draw(self, layout: WaterfallLayout) -> None:
+    def _draw(self, frame: WaterfallFrame) -> None:
+        layout = frame.data.layout
         self._layout = layout
-        self.bars.set_bars(
-            layout.start_ms, layout.width_ms, layout.kind_key, layout.error, layout.running
-        )
+        self._rows = frame.data.rows
+        self.bars.set_recorded(frame.bars)
         row = layout.row_of.get(self._highlighted) if self._highlighted else None
         self.bars.set_highlight(row)
         self._critical_ids = []
         if self.critical_button.isChecked():
-            self.set_critical_path(True)
+            if frame.data.critical_ids is not None:
+                self._show_critical(frame.data.critical_ids)
+            else:  # toggled on while the frame was being prepared
+                self.set_critical_path(True)
         self._fill_legend()
         self._fill_summary()
         self._update_limits()
@@ -219,21 +278,26 @@ class WaterfallWidget(QWidget):
         self.summary.setText(" · ".join(parts))
 
     def _fill_legend(self) -> None:
+        present = set(np.unique(self._layout.kind_key).tolist())
+        running, error = bool(self._layout.running.any()), bool(self._layout.error.any())
+        keys = (frozenset(present), running, error)
+        if keys == self._legend_keys:
+            return  # a live run: the same kinds again, no need to rebuild the labels
+        self._legend_keys = keys
         while self.legend.count():
             item = self.legend.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        present = set(np.unique(self._layout.kind_key).tolist())
         for key, kind in enumerate(KIND_ORDER):
             if key not in present:
                 continue
             self.legend.addWidget(swatch(KEY_COLOURS[key]))
             self.legend.addWidget(QLabel(kind_label(kind)))
-        if self._layout.running.any():
+        if running:
             self.legend.addWidget(swatch(foreground(self.palette()), Qt.BrushStyle.BDiagPattern))
             self.legend.addWidget(QLabel("Running"))
-        if self._layout.error.any():
+        if error:
             self.legend.addWidget(swatch(ERROR, Qt.BrushStyle.NoBrush, ERROR))
             self.legend.addWidget(QLabel("Error"))
 
@@ -324,17 +388,34 @@ class WaterfallWidget(QWidget):
 
     @Slot(bool)
     def set_critical_path(self, on: bool) -> None:
-        """Outline the critical path (see :mod:`inspector.charts.critical`)."""
+        """Outline the critical path (see :mod:`inspector.charts.critical`).
+
+        It is worked out on :attr:`background` when there is one (and drawn when it is ready,
+        if the run shown is still the same), otherwise right away.
+        """
         if self.critical_button.isChecked() != on:
             self.critical_button.setChecked(on)  # re-enters through toggled
             return
-        if on:
-            self._critical_ids = critical_path(self._rows, self._layout.now_ns)
-            rows = [self._layout.row_of[s] for s in self._critical_ids if s in self._layout.row_of]
-            self.bars.set_critical(np.array(rows, np.int64))
-        else:
+        if not on:
             self._critical_ids = []
             self.bars.set_critical(np.zeros(0, np.int64))
+            return
+        layout, rows = self._layout, self._rows
+        if self.background is None:
+            self._show_critical(critical_path(rows, layout.now_ns))
+            return
+
+        def done(path: object) -> None:
+            if layout is self._layout and self.critical_button.isChecked():
+                assert isinstance(path, list)
+                self._show_critical(path)
+
+        self.background(lambda: critical_path(rows, layout.now_ns), done)
+
+    def _show_critical(self, path: list[str]) -> None:
+        self._critical_ids = list(path)
+        row_of = self._layout.row_of
+        self.bars.set_critical(np.array([row_of[s] for s in path if s in row_of], np.int64))
 
     @property
     def critical_ids(self) -> list[str]:
@@ -419,6 +500,8 @@ class WaterfallWidget(QWidget):
 
     def _apply_palette(self) -> None:
         palette = self.palette()
+        self._legend_keys = None  # the "running" swatch is drawn in the text colour
+        self._fill_legend()
         style_view(self.plot_widget, palette)
         style_plot(self.plot, palette)
         self.bars.set_colours(

@@ -8,6 +8,7 @@ the loaded range (otherwise a later page brings it), with ``beginInsertRows`` --
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -300,13 +301,59 @@ class _Reversed:
     __hash__ = None  # type: ignore[assignment]
 
 
+#: the widest texts of the cost column (its width is measured on them)
+COST_SAMPLES = ("<$0.00001*", "$0.000088*", "-$0.00088*", "$888.88*")
+# Shorter texts that stay true for a cost below the bound, for a column made too narrow.
+_COST_BOUNDS = ((0.0001, "<$0.0001"), (0.001, "<$0.001"), (0.01, "<$0.01"), (1.0, "<$1"))
+
+
+def _partly_priced(run: RunRow) -> bool:
+    return run.cost_usd is not None and run.priced_calls < run.llm_calls
+
+
 def _cost_text(run: RunRow) -> str:
     if run.llm_calls == 0:
         return text.DASH
-    shown = text.cost(run.cost_usd)
-    if run.cost_usd is not None and run.priced_calls < run.llm_calls:
-        shown += "*"
-    return shown
+    return text.cost(run.cost_usd) + ("*" if _partly_priced(run) else "")
+
+
+def shorter_costs(run: RunRow) -> list[str]:
+    """Shorter texts for a run's cost, longest first, for a cell too narrow for the usual
+    one: upper bounds (``<$0.0001``), first with the "*" of a partly priced run, then
+    without. Each is true, unlike the usual text cut short ("$0.00000…" reads as zero)."""
+    value = run.cost_usd
+    if run.llm_calls == 0 or value is None or value <= 0:
+        return []
+    bounds = [shown for bound, shown in _COST_BOUNDS if value < bound]
+    if _partly_priced(run):
+        return [b + "*" for b in bounds] + bounds
+    return bounds
+
+
+def exact_cost(value: float) -> str:
+    """Dollars to six significant digits and at least cents: ``$0.0000042137``, ``$1,234.57``
+    (the tooltip's exact value; the cell rounds to two digits)."""
+    if value < 0:
+        return "-" + exact_cost(-value)
+    if value == 0:
+        return "$0.00"
+    decimals = max(2, 5 - math.floor(math.log10(value)))
+    whole, _dot, fraction = f"{value:,.{decimals}f}".partition(".")
+    return f"${whole}.{fraction.rstrip('0').ljust(2, '0')}"
+
+
+def _cost_tooltip(run: RunRow) -> str | None:
+    if not run.llm_calls:
+        return None
+    if run.cost_usd is None:
+        return text.tooltip(f"No price known for the {run.llm_calls} LLM calls")
+    calls = f"{run.priced_calls} LLM call{'s' if run.priced_calls != 1 else ''}"
+    lines = [f"{exact_cost(run.cost_usd)} for {calls}"]
+    if _partly_priced(run):
+        lines.append(
+            f"{run.priced_calls} of {run.llm_calls} LLM calls priced; the rest are not counted"
+        )
+    return text.tooltip("\n".join(lines))
 
 
 def _status_text(run: RunRow) -> str:
@@ -349,13 +396,8 @@ def _tooltip(run: RunRow, key: str) -> str | None:
         return text.tooltip("\n".join(lines))
     if key == "start":
         return text.tooltip(text.local_time_full(run.start_ns))
-    if key == "cost" and run.llm_calls:
-        if run.cost_usd is None:
-            return text.tooltip(f"No price known for the {run.llm_calls} LLM calls")
-        if run.priced_calls < run.llm_calls:
-            return text.tooltip(
-                f"{run.priced_calls} of {run.llm_calls} LLM calls priced; the rest are not counted"
-            )
+    if key == "cost":
+        return _cost_tooltip(run)
     if key == "status":
         return text.tooltip(
             f"{run.errors} failed spans"
