@@ -31,6 +31,9 @@ class SpanKind(StrEnum):
     def parse(cls, value: object) -> SpanKind:
         """Map a kind string from any source to a member; anything unrecognised is UNKNOWN."""
         if isinstance(value, str):
+            member = _KIND_ALIASES.get(value)  # the usual spelling: no copies made
+            if member is not None:
+                return member
             member = _KIND_ALIASES.get(value.strip().upper())
             if member is not None:
                 return member

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +151,7 @@ def test_pieces_cover_the_file_at_record_starts(tmp_path: Path, size: int) -> No
     data = path.read_bytes()
     cuts = list(ingest.pieces(path, 0, 0, size))
     assert cuts[0].start == 0 and cuts[-1].end == len(data)
-    for before, after in zip(cuts, cuts[1:], strict=False):
+    for before, after in pairwise(cuts):
         assert before.end == after.start
         assert data[after.start - 1 : after.start + 1] == b"\n{"
         assert after.line_no == data[: after.start].count(b"\n")
