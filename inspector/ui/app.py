@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-follow",
         action="store_true",
-        help="read PATH once; do not follow what is appended to it",
+        help="read PATH once; do not follow what is appended to it (Live > Follow File turns "
+        "following on later)",
     )
     return parser
 

@@ -124,7 +124,7 @@ class Session(QObject):
         """Whether the first load treats the end of the source as the end of the data.
 
         A followed source is read "not final" (a half-written last line waits for the rest)
-        except a JSON file big enough to be parsed in a child process, which only a final
+        except a JSON file big enough to be parsed by worker processes, which only a final
         load does: for a 200 MB file that is ~40% faster, at the price of a cut last line
         being reported as a problem if a writer is halfway through one at that moment.
         """
