@@ -47,6 +47,26 @@ def _event_attributes(attributes: dict[str, Any]) -> bytes:
         return json.dumps(attributes, default=_plain, ensure_ascii=False).encode("utf-8", "replace")
 
 
+def event_rows(
+    events: Iterable[SpanEvents], source_id: int | None
+) -> list[tuple[str, str, str, int | None, bytes, Any, str]]:
+    """Rows of ``span_events``: with ``source_id`` None, the source *path* is where the id
+    goes (the writer swaps it), as in :class:`Prepared`."""
+    return [
+        (
+            group.trace_id,
+            group.span_id,
+            event.name,
+            event.time_ns,
+            _event_attributes(event.attributes),
+            group.source if source_id is None else source_id,
+            group.location,
+        )
+        for group in events
+        for event in group.events
+    ]
+
+
 def _plain(value: object) -> object:
     fields = getattr(value, "__slots__", None)
     if fields:
@@ -88,19 +108,7 @@ def prepare(
     ``raws``, which is then left without them.
     """
     out = Prepared(problems=list(problems))
-    out.events = [
-        (
-            group.trace_id,
-            group.span_id,
-            event.name,
-            event.time_ns,
-            _event_attributes(event.attributes),
-            group.source,
-            group.location,
-        )
-        for group in events
-        for event in group.events
-    ]
+    out.events = event_rows(events, None)
     raw_slots: dict[int, int] = {}
     summarize = semconv.summarize
     cost_of = pricing.cost
@@ -370,19 +378,7 @@ class ReadyBuilder:
         self, problems: list[Problem], events: Iterable[SpanEvents], shard: Path | None = None
     ) -> Ready:
         """The batch; with ``shard``, its rows are written there (see :func:`write_shard`)."""
-        event_rows: list[tuple[str, str, str, int | None, bytes, int | None, str]] = [
-            (
-                group.trace_id,
-                group.span_id,
-                event.name,
-                event.time_ns,
-                _event_attributes(event.attributes),
-                self.source_id,
-                group.location,
-            )
-            for group in events
-            for event in group.events
-        ]
+        events_rows = event_rows(events, self.source_id)
         count = len(self.rows)
         rows = self.rows
         if shard is not None:
@@ -394,7 +390,7 @@ class ReadyBuilder:
             self.partials,
             rows,
             problems,
-            event_rows,
+            events_rows,
             count,
             None if shard is None else str(shard),
         )

@@ -142,12 +142,7 @@ class StoreWriter:
         for trace_id, service, row in zip(batch.trace_ids, batch.services, batch.rows, strict=True):
             run_id = runs.get(trace_id)
             if run_id is None:
-                run_id = self._next_run
-                self._next_run += 1
-                runs[trace_id] = run_id
-                states[run_id] = RunState()
-                new_runs.append((run_id, trace_id, service))
-                change.added.append(trace_id)
+                run_id = self._new_run(trace_id, service, change, new_runs)
             elif run_id not in touched:
                 change.changed.append(trace_id)
             touched.add(run_id)
@@ -197,18 +192,13 @@ class StoreWriter:
     ) -> Change:
         """Write a batch made by :func:`prepare_ready` (in a worker process)."""
         change = Change()
-        runs, states = self._runs, self._state
+        runs = self._runs
         new_runs: list[tuple[int, str, str | None]] = []
         touched: list[int] = []
         for trace_id, service in zip(batch.trace_ids, batch.services, strict=True):
             run_id = runs.get(trace_id)
             if run_id is None:
-                run_id = self._next_run
-                self._next_run += 1
-                runs[trace_id] = run_id
-                states[run_id] = RunState()
-                new_runs.append((run_id, trace_id, service))
-                change.added.append(trace_id)
+                run_id = self._new_run(trace_id, service, change, new_runs)
             else:
                 change.changed.append(trace_id)
             touched.append(run_id)
@@ -246,6 +236,22 @@ class StoreWriter:
             with suppress(OSError):
                 os.unlink(batch.shard)
         return change
+
+    def _new_run(
+        self,
+        trace_id: str,
+        service: str | None,
+        change: Change,
+        new_runs: list[tuple[int, str, str | None]],
+    ) -> int:
+        """Give a trace seen for the first time its run id (its row is inserted with the batch)."""
+        run_id = self._next_run
+        self._next_run += 1
+        self._runs[trace_id] = run_id
+        self._state[run_id] = RunState()
+        new_runs.append((run_id, trace_id, service))
+        change.added.append(trace_id)
+        return run_id
 
     def _write(
         self,

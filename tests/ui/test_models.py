@@ -7,9 +7,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from PySide6 import QtGui
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QTextDocument
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +17,7 @@ from inspector.ui.models.runs import RunsModel
 from inspector.ui.models.spantree import MORE_ROLE, PARENT_MISSING, SPAN_ID_ROLE, SpanTreeModel
 from inspector.workspace import Workspace
 from tests.ui.conftest import HTML_NAME, MS, T0, write_otlp_tree
+from tests.ui.tooltips import shown_as
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qapp")]
 
@@ -34,16 +33,6 @@ def reader(agent_trace: Path) -> Iterator[StoreReader]:
     yield store
     store.close()
     workspace.close()
-
-
-def shown_as(tip: str) -> str:
-    """What a tooltip shows: Qt renders it as rich text when it looks like markup."""
-    document = QTextDocument()
-    if QtGui.Qt.mightBeRichText(tip):
-        document.setHtml(tip)
-    else:
-        document.setPlainText(tip)
-    return document.toPlainText()
 
 
 def test_runs_model(qtmodeltester: ModelTester, reader: StoreReader) -> None:

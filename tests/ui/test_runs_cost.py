@@ -12,7 +12,6 @@ from pathlib import Path
 import orjson
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -22,6 +21,7 @@ from inspector.ui.costdelegate import CostDelegate, text_room
 from inspector.ui.models.runs import exact_cost
 from inspector.ui.runspanel import RunsPanel
 from inspector.workspace import Workspace
+from tests.ui.tooltips import shown_as
 
 pytestmark = pytest.mark.gui
 
@@ -83,13 +83,6 @@ def reader(tmp_path: Path) -> Iterator[StoreReader]:
     yield store
     store.close()
     workspace.close()
-
-
-def shown_as(tip: str) -> str:
-    """The text a tooltip shows (ours are rich text that reads literally)."""
-    document = QTextDocument()
-    document.setHtml(tip)
-    return document.toPlainText()
 
 
 def painted_text(panel: RunsPanel, row: int) -> str:

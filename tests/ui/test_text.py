@@ -27,6 +27,7 @@ from inspector.ui.models.spantree import SpanTreeModel
 from inspector.ui.text import cost, mark, one_line, tooltip
 from inspector.workspace import Workspace
 from tests.ui.conftest import MS, T0
+from tests.ui.tooltips import shown_as
 
 # Reads "invoiceexe.pdf" on screen when the override is obeyed: the tail is reversed.
 SPOOF = "invoice\u202efdp.exe"
@@ -37,16 +38,6 @@ ORDINARY = "東京 café naïve Ελληνικά עברית العربية 👩\
 CONTENT = "abc\u202edef\nsecond \u2067line\u2069 日本"
 DISPLAY = QtGui.Qt.ItemDataRole.DisplayRole
 TOOLTIP = QtGui.Qt.ItemDataRole.ToolTipRole
-
-
-def shown_as(tip: str) -> str:
-    """What a tooltip shows: Qt renders it as rich text when it looks like markup."""
-    document = QTextDocument()
-    if QtGui.Qt.mightBeRichText(tip):
-        document.setHtml(tip)
-    else:
-        document.setPlainText(tip)
-    return document.toPlainText()
 
 
 # one-line cells and tooltips ------------------------------------------------------------------
