@@ -62,7 +62,13 @@ def test_the_waterfall_shows_the_selected_run_and_follows_the_tree(
     qtbot.waitUntil(lambda: waterfall.layout_data.trace_id == other.trace_id, timeout=WAIT_MS)
     assert len(waterfall.layout_data) == other.spans
 
-    # a span selected in the tree is marked in the waterfall
+    # a span selected in the tree is marked in the waterfall (the tree indexes the run on its
+    # own worker: wait for it too)
+    def tree_shows_other() -> bool:
+        shown = window.tree.model.run_index
+        return shown is not None and shown.trace_id == other.trace_id
+
+    qtbot.waitUntil(tree_shows_other, timeout=WAIT_MS)
     index = window.tree.model.run_index
     assert index is not None
     llm = next(s for s in index.preorder if index.rows[s].kind is SpanKind.LLM)
