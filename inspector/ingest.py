@@ -39,6 +39,8 @@ PARALLEL_MIN_BYTES = 32 << 20  # below this, starting processes costs more than 
 PIECE_BYTES = 8 << 20  # ~8,000 spans of a typical agent trace: one committed batch
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 FIRST_BATCH = 256  # spans in the first batch read here: the first run shows fast
+# The first piece is read by the window's own process, in the GIL the GUI thread needs: small.
+FIRST_PIECE_BYTES = 1 << 20
 AHEAD = 2 * WORKERS + 1  # pieces submitted ahead of the one being committed
 
 
@@ -64,8 +66,11 @@ class Piece:
     line_no: int
 
 
-def pieces(path: Path, start: int, line_no: int, size: int = PIECE_BYTES) -> Iterator[Piece]:
-    """Cut a file from ``start`` into pieces of about ``size`` bytes at record boundaries.
+def pieces(
+    path: Path, start: int, line_no: int, size: int = PIECE_BYTES, first: int | None = None
+) -> Iterator[Piece]:
+    """Cut a file from ``start`` into pieces of about ``size`` bytes (the first of about
+    ``first`` bytes, when given) at record boundaries.
 
     A boundary is a newline followed by ``{``. Inside a JSON line a newline is always escaped,
     and inside a pretty-printed object every line but the first and last is indented, so a
@@ -77,7 +82,7 @@ def pieces(path: Path, start: int, line_no: int, size: int = PIECE_BYTES) -> Ite
         while pos < total:
             # Read (not mmap: touched pages of a mapping count as this process's memory).
             handle.seek(pos)
-            data = handle.read(size)
+            data = handle.read(size if first is None or pos > start else first)
             end = pos + len(data)
             lines = data.count(b"\n")
             tail = data[-1:]
@@ -191,7 +196,7 @@ def prepared_steps(
         for batch in reader.read(final=True, first_batch=FIRST_BATCH):
             yield _step(reader, batch, pricing)
         return
-    plan = pieces(reader.path, reader.offset, reader.line_no)
+    plan = pieces(reader.path, reader.offset, reader.line_no, first=FIRST_PIECE_BYTES)
     first = next(plan)
     context = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded (Qt) process
     executor = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=gc.disable)

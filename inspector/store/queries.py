@@ -303,7 +303,10 @@ class StoreReader:
         return _run(row) if row else None
 
     def runs_by_id(self, trace_ids: list[str]) -> list[RunRow]:
-        sql = f"SELECT {_RUN_COLUMNS} FROM runs WHERE trace_id IN (SELECT value FROM json_each(?))"
+        sql = (
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE trace_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY id"
+        )
         return [_run(r) for r in self.conn.execute(sql, (orjson.dumps(trace_ids).decode(),))]
 
     def _run_id(self, trace_id: str) -> int | None:

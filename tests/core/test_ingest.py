@@ -41,10 +41,11 @@ def _parallel(monkeypatch: pytest.MonkeyPatch, piece_bytes: int) -> None:
     monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(ingest, "PIECE_BYTES", piece_bytes)
     monkeypatch.setattr(ingest, "FIRST_BATCH", 1)
+    monkeypatch.setattr(ingest, "FIRST_PIECE_BYTES", piece_bytes)
     monkeypatch.setattr(
         ingest.pieces,
         "__defaults__",
-        (piece_bytes,),  # the default was bound at import time
+        (piece_bytes, None),  # the defaults were bound at import time
     )
 
 
@@ -186,3 +187,9 @@ def test_cancel_keeps_what_was_committed(tmp_path: Path, monkeypatch: pytest.Mon
         reader.close()
         ws.close()
     assert not ws.store_path.parent.exists()  # the index folder (shards, snapshot) is gone
+
+
+def test_first_piece_has_its_own_size(tmp_path: Path) -> None:
+    path = sdk.write_otlp_lines(sdk.make_spans() * 5, tmp_path / "t.jsonl", per_line=1)
+    cuts = list(ingest.pieces(path, 0, 0, 1 << 20, first=1))
+    assert cuts[0].end < cuts[1].end == path.stat().st_size  # one record, then the rest

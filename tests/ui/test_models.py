@@ -232,3 +232,52 @@ def test_wide_nodes_show_a_page_at_a_time(qtmodeltester: ModelTester, tmp_path: 
     finally:
         store.close()
         workspace.close()
+
+
+@pytest.mark.parametrize("column", [0, 1, 2, 3])
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_runs_model_batch_insert_keeps_the_sql_order(
+    qtmodeltester: ModelTester, tmp_path: Path, column: int, order: Qt.SortOrder
+) -> None:
+    """A batch of new runs lands in several gaps among the shown runs, in the store's order."""
+    lines = []
+    for i in range(60):
+        start = T0 + ((i * 37) % 60) * 1000 * MS  # starts out of file order
+        span = {
+            "traceId": f"{i + 1:032x}",
+            "spanId": f"{i + 1:016x}",
+            "name": f"run {(i * 13) % 60:02d}",
+            "startTimeUnixNano": str(start),
+            "endTimeUnixNano": str(start + ((i * 7) % 11 + 1) * MS),
+        }
+        lines.append(
+            orjson.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [span]}]}]}).decode()
+        )
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines[:30]) + "\n")
+    workspace = Workspace(path)
+    workspace.load(final=False)
+    store = workspace.reader()
+    try:
+        model = RunsModel()
+        model.set_reader(store)
+        model.sort(column, order)
+        with path.open("a") as handle:
+            handle.write("\n".join(lines[30:]) + "\n")
+        added: list[str] = []
+        workspace.load(lambda change, _progress: added.extend(change.added), final=False)
+        inserts: list[int] = []
+        model.rowsInserted.connect(lambda *_: inserts.append(1))
+        model.apply_change(added, [])
+        shown = [model.run_at(r).trace_id for r in range(model.rowCount())]  # type: ignore[union-attr]
+        key = model._sort  # the SQL sort the model mirrors
+        expected = [
+            r.trace_id
+            for r in store.runs(0, 100, sort=key, descending=order == Qt.SortOrder.DescendingOrder)
+        ]
+        assert shown == expected
+        assert 0 < len(inserts) < 30  # grouped: fewer insertions than new runs
+        qtmodeltester.check(model)
+    finally:
+        store.close()
+        workspace.close()
