@@ -181,6 +181,14 @@ def read_piece(
     )
 
 
+def is_parallel(reader: JsonFileReader) -> bool:
+    """Whether :func:`prepared_steps` reads the rest of this file in worker processes."""
+    try:
+        return reader.path.stat().st_size - reader.offset >= PARALLEL_MIN_BYTES
+    except OSError:
+        return False
+
+
 def prepared_steps(
     reader: JsonFileReader, pricing: Pricing, snapshot: tuple[Path, int] | None = None
 ) -> Iterator[Step]:
@@ -191,8 +199,7 @@ def prepared_steps(
     doc); otherwise everything is read here. The reader's position is kept up to date, so a
     live follower can continue from it.
     """
-    size = reader.path.stat().st_size - reader.offset
-    if snapshot is None or size < PARALLEL_MIN_BYTES:
+    if snapshot is None or not is_parallel(reader):
         for batch in reader.read(final=True, first_batch=FIRST_BATCH):
             yield _step(reader, batch, pricing)
         return

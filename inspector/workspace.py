@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from inspector import gcpause
 from inspector.formats import JsonSource, Source
-from inspector.ingest import Step, prepared_steps
+from inspector.ingest import Step, is_parallel, prepared_steps
 from inspector.model.pricing import Pricing
 from inspector.opening import is_store_file, open_source
 from inspector.store.connection import build_deferred_indexes, create
@@ -197,6 +197,11 @@ class Workspace:
         assert source is not None
         pricing = self.writer.pricing
         if final and isinstance(source, JsonSource):
+            if is_parallel(source.reader):
+                # The workers are the bottleneck there and this thread waits for them most of
+                # the time: keeping the indexes as rows arrive costs it nothing in wall time,
+                # while building them after the last row took 1.75 s of a 20 s load (1M spans).
+                build_deferred_indexes(self._conn)
             return prepared_steps(source.reader, pricing, self._snapshot(source))
         return (
             Step(
