@@ -72,16 +72,24 @@ def original_text(cursor: QTextCursor) -> tuple[str, bool]:
     return "\n".join(lines), restored
 
 
-def copy_mime(cursor: QTextCursor) -> QMimeData | None:
-    """What copying the selection should put on the clipboard when it holds marks (plain text,
-    as the trace has it); ``None`` when the widget's own copy is right (no marks, or a
-    rectangle of table cells, which Qt copies cell by cell)."""
+def copy_mime(cursor: QTextCursor, data: QMimeData) -> QMimeData:
+    """What copying the selection puts on the clipboard: ``data`` (the widget's own, made by
+    Qt) with its text made the original (plain text, as the trace has it) when the selection
+    holds marks. Left as is without marks, or for a rectangle of table cells (Qt copies those
+    cell by cell).
+
+    The widget's own object is edited rather than a new QMimeData returned: Qt takes
+    ownership of what this virtual returns, and an object made in Python was then deleted
+    twice when the application exited (a segmentation fault after every test run that copied).
+    """
     if not cursor.hasSelection() or cursor.hasComplexSelection():
-        return None
+        return data
     text, restored = original_text(cursor)
     if not restored:
-        return None
-    data = QMimeData()
+        return data
+    data.text()  # a text edit's mime data fills its formats in on first use: let it, then
+    for name in data.formats():  # drop every format that carries the marks (html, markdown,
+        data.removeFormat(name)  # ODF) and put the original text in their place
     data.setText(text)
     return data
 
@@ -90,4 +98,4 @@ class TraceTextEdit(QPlainTextEdit):
     """A plain-text view whose copy gives back the characters shown as marks."""
 
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 - Qt override
-        return copy_mime(self.textCursor()) or super().createMimeDataFromSelection()
+        return copy_mime(self.textCursor(), super().createMimeDataFromSelection())

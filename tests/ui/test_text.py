@@ -11,7 +11,7 @@ import orjson
 import pytest
 from PySide6 import QtGui
 from PySide6.QtGui import QGuiApplication, QTextCharFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -153,7 +153,9 @@ def reader(tmp_path: Path) -> Iterator[StoreReader]:
 
 
 @pytest.mark.gui
-def test_runs_and_tree_show_marks(qtmodeltester: ModelTester, reader: StoreReader) -> None:
+def test_runs_and_tree_show_marks(
+    qapp: QApplication, qtmodeltester: ModelTester, reader: StoreReader
+) -> None:
     runs = RunsModel()
     runs.set_reader(reader)
     qtmodeltester.check(runs)

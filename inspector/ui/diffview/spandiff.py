@@ -52,7 +52,7 @@ class DiffBrowser(QTextBrowser):
 
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 - Qt override
         # Hidden characters are shown as marks (inspector.ui.marked): copy them as they are.
-        return copy_mime(self.textCursor()) or super().createMimeDataFromSelection()
+        return copy_mime(self.textCursor(), super().createMimeDataFromSelection())
 
 
 class SpanDiffWidget(QWidget):
