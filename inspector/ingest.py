@@ -145,8 +145,7 @@ def read_piece(
 ) -> Step:
     """Worker process: one piece of a file, prepared, its bytes copied into ``snapshot``."""
     _copy(path, snapshot, piece.start, piece.end)
-    reader = JsonFileReader(Path(path), source)
-    reader.offset, reader.line_no, reader.format = piece.start, piece.line_no, fmt
+    reader = _piece_reader(path, source, piece, fmt)
     reader.track_positions = True
     builder = ReadyBuilder(_pricing(), source_id)
 
@@ -157,28 +156,39 @@ def read_piece(
         builder.add_otlp(record, source, location, at, read.problems)
 
     reader.on_otlp_record = take
-    batch: Prepared | Ready = Prepared()
-    total = 0
-    for read in reader.read(final=True, first_batch=1 << 30, max_batch=1 << 30, end=piece.end):
-        # One batch per piece (it is small).
-        total = read.total
-        for span in read.spans:
-            builder.add_span(span, read.positions)
-        batch = builder.build(read.problems, read.events, Path(f"{snapshot}.{piece.start}.db"))
+    read = _whole(reader, piece)
+    for span in read.spans:
+        builder.add_span(span, read.positions)
+    batch: Prepared | Ready
     if builder.failed:  # a record not in the snapshot (a pretty-printed one): the slow way
-        reader = JsonFileReader(Path(path), source)
-        reader.offset, reader.line_no, reader.format = piece.start, piece.line_no, fmt
-        for read in reader.read(final=True, first_batch=1 << 30, max_batch=1 << 30, end=piece.end):
-            batch = prepare(read.spans, read.problems, _pricing(), read.events)
+        reader = _piece_reader(path, source, piece, fmt)
+        read = _whole(reader, piece)
+        batch = prepare(read.spans, read.problems, _pricing(), read.events)
+    else:
+        batch = builder.build(read.problems, read.events, Path(f"{snapshot}.{piece.start}.db"))
     return Step(
         batch,
         piece.end,
-        total,
+        read.total,
         reader.offset,
         reader.line_no,
         reader.format,
         reader.multiline,
     )
+
+
+def _piece_reader(path: str, source: str, piece: Piece, fmt: str | None) -> JsonFileReader:
+    reader = JsonFileReader(Path(path), source)
+    reader.offset, reader.line_no, reader.format = piece.start, piece.line_no, fmt
+    return reader
+
+
+def _whole(reader: JsonFileReader, piece: Piece) -> Batch:
+    """A piece read as one batch (pieces are small)."""
+    whole = Batch()
+    for read in reader.read(final=True, first_batch=1 << 30, max_batch=1 << 30, end=piece.end):
+        whole = read
+    return whole
 
 
 def is_parallel(reader: JsonFileReader) -> bool:

@@ -396,24 +396,6 @@ class ReadyBuilder:
         )
 
 
-def prepare_ready(
-    spans: Iterable[Span],
-    problems: Iterable[Problem],
-    pricing: Pricing,
-    events: Iterable[SpanEvents],
-    positions: dict[int, tuple[int, int]],
-    source_id: int,
-) -> Ready | None:
-    """:func:`prepare` for :meth:`StoreWriter.commit_ready`, for spans of one source whose raw
-    records are all in its snapshot (``positions``); ``None`` when one is not."""
-    builder = ReadyBuilder(pricing, source_id)
-    for span in spans:
-        builder.add_span(span, positions)
-        if builder.failed:
-            return None
-    return builder.build(list(problems), events)
-
-
 def _service(span: Span) -> str | None:
     value = span.resource.get("service.name")
     return None if value is None else str(value)

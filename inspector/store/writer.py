@@ -14,11 +14,11 @@ import orjson
 from inspector.model import Problem, Span
 from inspector.model.pricing import Pricing
 from inspector.model.span import SpanEvents
-from inspector.store.prepare import Prepared, Ready, payload, prepare, prepare_ready
+from inspector.store.prepare import Prepared, Ready, ReadyBuilder, payload, prepare
 from inspector.store.rollup import LOAD_SQL, RECOMPUTE_SQL, UPDATE_SQL, RunState
 from inspector.store.schema import SPAN_COLUMNS
 
-__all__ = ["Change", "Prepared", "Ready", "StoreWriter", "payload", "prepare", "prepare_ready"]
+__all__ = ["Change", "Prepared", "Ready", "ReadyBuilder", "StoreWriter", "payload", "prepare"]
 
 _INSERT_SPAN = (
     f"INSERT INTO spans ({', '.join(SPAN_COLUMNS)}) VALUES ({', '.join('?' * len(SPAN_COLUMNS))}) "
@@ -190,7 +190,7 @@ class StoreWriter:
     def commit_ready(
         self, batch: Ready, *, position: tuple[int, str, dict[str, Any]] | None = None
     ) -> Change:
-        """Write a batch made by :func:`prepare_ready` (in a worker process)."""
+        """Write a batch made by a :class:`ReadyBuilder` (in a worker process)."""
         change = Change()
         runs = self._runs
         new_runs: list[tuple[int, str, str | None]] = []

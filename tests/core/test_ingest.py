@@ -193,3 +193,27 @@ def test_first_piece_has_its_own_size(tmp_path: Path) -> None:
     path = sdk.write_otlp_lines(sdk.make_spans() * 5, tmp_path / "t.jsonl", per_line=1)
     cuts = list(ingest.pieces(path, 0, 0, 1 << 20, first=1))
     assert cuts[0].end < cuts[1].end == path.stat().st_size  # one record, then the rest
+
+
+def test_pretty_otlp_documents_take_the_slow_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pretty-printed OTLP records have no snapshot position: their pieces are prepared the
+    generic way (records kept in raws), with the same result and no scratch files left."""
+    spans = sdk.make_spans()
+    one = sdk.write_otlp_document(spans[:3], tmp_path / "a.json")
+    two = sdk.write_otlp_document(spans[3:], tmp_path / "b.json")
+    path = tmp_path / "pretty.json"
+    path.write_bytes(one.read_bytes().rstrip() + b"\n" + two.read_bytes())
+    one_data, one_details, one_ws = _load(path)
+    one_ws.close()
+    _parallel(monkeypatch, 10)
+    assert len(list(ingest.pieces(path, 0, 0))) == 2
+    data, details, ws = _load(path)
+    try:
+        assert (data, details) == (one_data, one_details)
+        assert data["spans"] == 7
+        assert _snapshot_spans(ws) == 0
+        assert sorted(p.name for p in ws.store_path.parent.glob("*.db")) == ["index.db"]
+    finally:
+        ws.close()
