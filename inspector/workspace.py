@@ -7,6 +7,7 @@ UI runs it on a worker, the command line runs it inline.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -99,6 +100,33 @@ class Cancelled(Exception):
 BatchCallback = Callable[[Change, Progress], None]
 
 
+INDEX_DIR_ENV = "TRACE_INSPECTOR_INDEX_DIR"  # where temporary indexes go (default: the temp dir)
+
+
+class NoRoomForIndex(ValueError):
+    """The folder for the index has too little free space for this file's index."""
+
+
+def check_room(path: Path, folder: Path) -> None:
+    """Refuse to index a file where its index cannot fit, before writing anything.
+
+    The index of a JSON file holds the file's records once more (in SQLite, or in the copy a
+    parallel load points into) plus the indexed columns: about 1.3x the file.
+    """
+    try:
+        size = path.stat().st_size if path.is_file() else 0
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return  # cannot tell: let the load say what goes wrong
+    need = int(size * 1.3) + (64 << 20)
+    if size and free < need:
+        raise NoRoomForIndex(
+            f"not enough free space in {folder} to index {path.name}: it needs about "
+            f"{need >> 20:,} MB and {free >> 20:,} MB are free. Free some space, or set "
+            f"{INDEX_DIR_ENV} to a folder on a disk with room."
+        )
+
+
 class Workspace:
     """One opened path and its index.
 
@@ -125,7 +153,9 @@ class Workspace:
         else:
             self.source = open_source(path)
             if index_dir is None:
-                self._tmp = Path(tempfile.mkdtemp(prefix="trace-inspector-"))
+                parent = os.environ.get(INDEX_DIR_ENV) or tempfile.gettempdir()
+                check_room(path, Path(parent))
+                self._tmp = Path(tempfile.mkdtemp(prefix="trace-inspector-", dir=parent))
                 index_dir = self._tmp
             self.store_path = index_dir / "index.db"
             self.format = self.source.format

@@ -217,3 +217,25 @@ def test_pretty_otlp_documents_take_the_slow_way(
         assert sorted(p.name for p in ws.store_path.parent.glob("*.db")) == ["index.db"]
     finally:
         ws.close()
+
+
+def test_no_room_for_the_index_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil as real_shutil
+
+    from inspector import workspace
+
+    path = sdk.write_otlp_lines(sdk.make_spans(), tmp_path / "t.jsonl", per_line=1)
+    folder = tmp_path / "indexes"
+    folder.mkdir()
+    monkeypatch.setenv(workspace.INDEX_DIR_ENV, str(folder))
+    ws = Workspace(path)  # room enough: the index goes where the variable says
+    assert ws.store_path.parent.parent == folder
+    ws.close()
+
+    full = real_shutil.disk_usage(folder)._replace(free=1 << 20)
+    monkeypatch.setattr(workspace.shutil, "disk_usage", lambda _folder: full)
+    with pytest.raises(ValueError, match=r"not enough free space .* TRACE_INSPECTOR_INDEX_DIR"):
+        Workspace(path)
+    assert list(folder.iterdir()) == []  # nothing written
