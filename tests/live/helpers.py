@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,53 +12,26 @@ from inspector.live import Follower, Update
 from inspector.model import Problem
 from inspector.store.queries import SpanRow
 from inspector.workspace import Workspace
+from tests.commandproc import CommandProcess
 
 WRITER = Path(__file__).with_name("writer.py")
 DEADLINE_S = 10.0
 
 
-class WriterProcess:
+class WriterProcess(CommandProcess):
     """``tests/live/writer.py`` in its own process; :meth:`send` returns once it is done."""
 
     def __init__(self, first_span: int = 0) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, str(WRITER), str(first_span)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        super().__init__(str(WRITER), str(first_span))
 
     def send(self, *commands: str) -> int:
         """Run commands in order; return how many spans the writer has written in all."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
         written = 0
         for command in commands:
-            self.proc.stdin.write(command + "\n")
-            self.proc.stdin.flush()
-            answer = self.proc.stdout.readline()
+            answer = self.ask(command)
             assert answer.startswith("ok "), f"writer failed on {command!r}: {answer!r}"
             written = int(answer.split()[1])
         return written
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            assert self.proc.stdin is not None
-            self.proc.stdin.write("quit\n")
-            self.proc.stdin.close()
-            self.proc.wait(timeout=10)
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
-
-    def __enter__(self) -> WriterProcess:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class Harness:

@@ -1,6 +1,6 @@
 """A trace writer process for the window's live tests: spans of a tree, one command at a time.
 
-    python tests/ui/treewriter.py PATH
+    python -m tests.ui.treewriter PATH
 
 :class:`TreeWriter` runs it from a test.
 
@@ -15,53 +15,25 @@ Spans are plain OTLP JSON lines (no SDK: the process starts fast), started now a
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 from pathlib import Path
-from types import TracebackType
 
 import orjson
 
+from tests.commandproc import CommandProcess
 
-class TreeWriter:
+
+class TreeWriter(CommandProcess):
     """``tests/ui/treewriter.py`` in its own process; :meth:`send` returns once written."""
 
     def __init__(self, path: Path) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, __file__, str(path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        super().__init__("-m", "tests.ui.treewriter", str(path))
 
     def send(self, *commands: str) -> None:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
         for command in commands:
-            self.proc.stdin.write(command + "\n")
-            self.proc.stdin.flush()
-            answer = self.proc.stdout.readline()
+            answer = self.ask(command)
             assert answer == "ok\n", f"writer failed on {command!r}: {answer!r}"
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            assert self.proc.stdin is not None
-            self.proc.stdin.write("quit\n")
-            self.proc.stdin.close()
-            self.proc.wait(timeout=10)
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
-
-    def __enter__(self) -> TreeWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def span(trace: str, span_id: str, parent: str, name: str, *, running: bool) -> dict[str, object]:
