@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from inspector.model import Span, SpanKind
 from inspector.store.queries import StoreReader
+from inspector.ui.darkpalette import dark_palette
 from inspector.ui.detail import SpanDetailWidget
 from inspector.ui.text import one_line
 from inspector.workspace import Workspace
@@ -35,27 +35,6 @@ def find_span(reader: StoreReader, span_id: str | None) -> Span | None:
             if first is None:
                 first = (run.trace_id, row.span_id)
     return reader.span(*first) if first else None
-
-
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    roles = {
-        QPalette.ColorRole.Window: "#202124",
-        QPalette.ColorRole.WindowText: "#e8eaed",
-        QPalette.ColorRole.Base: "#171717",
-        QPalette.ColorRole.AlternateBase: "#242526",
-        QPalette.ColorRole.Text: "#e8eaed",
-        QPalette.ColorRole.Button: "#2d2e30",
-        QPalette.ColorRole.ButtonText: "#e8eaed",
-        QPalette.ColorRole.Highlight: "#3d6db5",
-        QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.ToolTipBase: "#2d2e30",
-        QPalette.ColorRole.ToolTipText: "#e8eaed",
-        QPalette.ColorRole.PlaceholderText: "#9aa0a6",
-    }
-    for role, colour in roles.items():
-        palette.setColor(role, QColor(colour))
-    return palette
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from inspector.cli import find_span
 from inspector.diff import Change
-from inspector.ui.detail.__main__ import dark_palette
+from inspector.ui.darkpalette import dark_palette
 from inspector.ui.diffview.screenshot import save_when_idle
 from inspector.ui.diffview.window import RUNS, VERSIONS, DiffWindow
 from inspector.workspace import Workspace
