@@ -84,6 +84,10 @@ def main() -> None:
     timer.stop()
     clicker.stop()
     stalls = sorted(max(0.0, g - PROBE_MS) for g in gaps[1:])
+    if not stalls:
+        print(f"window load {loaded:.2f} s: over before two probe ticks, nothing to measure")
+        window.close()
+        return
 
     def pct(p: float) -> float:
         return stalls[min(len(stalls) - 1, int(p * len(stalls)))]
