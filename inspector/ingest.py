@@ -105,15 +105,6 @@ def pieces(
             pos = end
 
 
-def _worker_setup() -> None:
-    """Start of a worker process: no cyclic GC (see :mod:`inspector.gcpause`), and a lower
-    priority than the process committing (and drawing the window): that one is the bottleneck,
-    and a worker that runs ahead only fills the queue."""
-    gc.disable()
-    with suppress(OSError, AttributeError):  # not on Windows
-        os.nice(5)
-
-
 @cache
 def _pricing() -> Pricing:
     return Pricing.load()
@@ -249,10 +240,9 @@ def prepared_steps(
 
 
 def _discard(step: Step) -> None:
-    shard = getattr(step.batch, "shard", None)
-    if shard:
+    if isinstance(step.batch, Ready):
         with suppress(OSError):
-            os.unlink(shard)
+            os.unlink(step.batch.shard)
 
 
 def _step(reader: JsonFileReader, batch: Batch, pricing: Pricing) -> Step:

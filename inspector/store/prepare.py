@@ -171,20 +171,19 @@ class Ready:
     """A batch whose rows need nothing from the writer: made in a worker process, committed by
     :meth:`StoreWriter.commit_ready` without a Python loop over its spans.
 
-    ``rows`` hold every column of :data:`SPAN_COLUMNS` with the trace id in place of the run id
-    -- or, when ``shard`` names a file, they are in its table ``rows`` (see :func:`write_shard`)
-    and ``count`` says how many; ``trace_ids`` are the runs the batch touches, in first-seen
-    order, with their ``services`` and ``partials``: the rollups of the batch's spans of each run.
+    Its ``count`` rows are in the ``shard`` file (see :func:`write_shard`): every column of
+    :data:`SPAN_COLUMNS`, with the trace id in place of the run id. ``trace_ids`` are the runs
+    the batch touches, in first-seen order, with their ``services`` and ``partials``: the
+    rollups of the batch's spans of each run.
     """
 
     trace_ids: list[str]
     services: list[str | None]
     partials: list[RunState]
-    rows: list[tuple[Any, ...]]
+    shard: str
+    count: int
     problems: list[Problem]
     events: list[tuple[str, str, str, int | None, bytes, int | None, str]]
-    count: int = 0
-    shard: str | None = None
 
 
 SHARD_COLUMNS = len(SPAN_COLUMNS)  # c0 is the trace id, c1.. the span columns after run_id
@@ -374,25 +373,17 @@ class ReadyBuilder:
             )
         )
 
-    def build(
-        self, problems: list[Problem], events: Iterable[SpanEvents], shard: Path | None = None
-    ) -> Ready:
-        """The batch; with ``shard``, its rows are written there (see :func:`write_shard`)."""
-        events_rows = event_rows(events, self.source_id)
-        count = len(self.rows)
-        rows = self.rows
-        if shard is not None:
-            write_shard(shard, rows)
-            rows = []
+    def build(self, problems: list[Problem], events: Iterable[SpanEvents], shard: Path) -> Ready:
+        """The batch, its rows written to ``shard`` (see :func:`write_shard`)."""
+        write_shard(shard, self.rows)
         return Ready(
             self.trace_ids,
             self.services,
             self.partials,
-            rows,
+            str(shard),
+            len(self.rows),
             problems,
-            events_rows,
-            count,
-            None if shard is None else str(shard),
+            event_rows(events, self.source_id),
         )
 
 

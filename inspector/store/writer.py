@@ -28,12 +28,9 @@ _INSERT_SPAN = (
 )
 
 
-# The same, for rows that name their run by trace id (made in a worker that cannot know run ids).
-_INSERT_READY = _INSERT_SPAN.replace(
-    "VALUES (?, ", "VALUES ((SELECT id FROM runs WHERE trace_id = ?), ", 1
-)
 # The same, copied from a worker's shard attached as ``piece`` (see ``prepare.write_shard``), in
-# file order. ``WHERE true`` keeps SQLite from reading ON CONFLICT as a join constraint.
+# file order; its rows name their run by trace id (a worker cannot know run ids). ``WHERE true``
+# keeps SQLite from reading ON CONFLICT as a join constraint.
 _UPSERT = _INSERT_SPAN[_INSERT_SPAN.index(" ON CONFLICT") :]
 _INSERT_SHARD = (
     f"INSERT INTO spans ({', '.join(SPAN_COLUMNS)}) "
@@ -202,20 +199,6 @@ class StoreWriter:
             else:
                 change.changed.append(trace_id)
             touched.append(run_id)
-        if batch.shard is None:
-            self._write(
-                change,
-                touched,
-                new_runs,
-                [],
-                _INSERT_READY,
-                batch.rows,
-                batch.problems,
-                batch.events,
-                position,
-                batch.partials,
-            )
-            return change
         self.conn.execute("ATTACH DATABASE ? AS piece", (batch.shard,))
         try:
             self._write(
