@@ -137,19 +137,18 @@ def read_piece(
     """Worker process: one piece of a file, prepared, its bytes copied into ``snapshot``."""
     _copy(path, snapshot, piece.start, piece.end)
     reader = _piece_reader(path, source, piece, fmt)
-    reader.track_positions = True
     builder = ReadyBuilder(_pricing(), source_id)
 
     def take(record: dict[str, Any], location: str, at: tuple[int, int], read: Batch) -> None:
         for span in read.spans:  # spans of other records before this one, in file order
-            builder.add_span(span, read.positions)
+            builder.add_span(span)
         read.spans.clear()
         builder.add_otlp(record, source, location, at, read.problems)
 
     reader.on_otlp_record = take
     read = _whole(reader, piece)
     for span in read.spans:
-        builder.add_span(span, read.positions)
+        builder.add_span(span)
     batch: Prepared | Ready
     if builder.failed:  # a record not in the snapshot (a pretty-printed one): the slow way
         reader = _piece_reader(path, source, piece, fmt)

@@ -35,10 +35,6 @@ class Batch:
     total: int = 0
     # Events recorded apart from their span (OTLP log records), attached to it by the store.
     events: list[SpanEvents] = field(default_factory=list)
-    # With ``JsonFileReader.track_positions``: id() of each lazily kept record's bytes -> the
-    # record's (byte offset, length) in the file, so the store can point into a copy of the
-    # file instead of storing the bytes again.
-    positions: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def parse_json(data: bytes) -> tuple[object, str | None]:
@@ -76,7 +72,6 @@ class JsonFileReader:
         line_no: number of lines consumed up to ``offset``.
         format: the record format seen first (``otlp-json``, ``otel-console`` ...), or ``None``.
         multiline: whether any record spanned several lines (a pretty document).
-        track_positions: fill :attr:`Batch.positions` for the records spans keep.
     """
 
     def __init__(self, path: Path, source: str | None = None) -> None:
@@ -86,7 +81,6 @@ class JsonFileReader:
         self.line_no = 0
         self.format: str | None = None
         self.multiline = False
-        self.track_positions = False
         # Takes each OTLP traces record found at a known (offset, length) instead of decoding
         # it into spans: a bulk loader going straight from records to rows.
         self.on_otlp_record: (
@@ -241,8 +235,6 @@ class JsonFileReader:
                 if at >= 0 and self.on_otlp_record is not None and fmt.name == "otlp-json":
                     self.on_otlp_record(value, location, (at, len(raw)), batch)
                     return
-                if at >= 0 and self.track_positions:
-                    batch.positions[id(raw)] = (at, len(raw))
                 for item in fmt.decode_lazy(value, self.source, location, raw):
                     if isinstance(item, Span):
                         batch.spans.append(item)

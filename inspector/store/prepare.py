@@ -99,14 +99,8 @@ def prepare(
     problems: Iterable[Problem],
     pricing: Pricing,
     events: Iterable[SpanEvents] = (),
-    positions: dict[int, tuple[int, int]] | None = None,
 ) -> Prepared:
-    """Derive every stored column of a batch (a pure function of its input).
-
-    ``positions`` (see :attr:`inspector.formats.jsonfile.Batch.positions`) says where the raw
-    records are in the source file; spans of those records point there instead of into
-    ``raws``, which is then left without them.
-    """
+    """Derive every stored column of a batch (a pure function of its input)."""
     out = Prepared(problems=list(problems))
     out.events = event_rows(events, None)
     raw_slots: dict[int, int] = {}
@@ -120,21 +114,16 @@ def prepare(
         if cost is None and s.kind is llm:
             cost = cost_of(s.model, s.input_tokens, s.output_tokens)
         raw = span.raw
-        at: tuple[int, int] | None = None
         if raw is None:
             body: bytes | None = payload(span)
             slot = raw_index = None
         else:
             body = None
             raw_index = raw[1]
-            at = positions.get(id(raw[0])) if positions else None
-            if at is not None:
-                slot = None
-            else:
-                slot = raw_slots.get(id(raw[0]))
-                if slot is None:
-                    slot = raw_slots[id(raw[0])] = len(raws)
-                    raws.append(("otlp-json", raw[0]))
+            slot = raw_slots.get(id(raw[0]))
+            if slot is None:
+                slot = raw_slots[id(raw[0])] = len(raws)
+                raws.append(("otlp-json", raw[0]))
         trace_ids.append(span.trace_id)
         services.append(_service(span))
         rows.append(
@@ -159,8 +148,8 @@ def prepare(
                 body,
                 slot,
                 raw_index,
-                None if at is None else at[0],
-                None if at is None else at[1],
+                None,  # raw_offset, raw_length: only worker batches point into a snapshot
+                None,
             )
         )
     return out
@@ -215,9 +204,9 @@ class ReadyBuilder:
 
     Two ways in: :meth:`add_span` for a decoded span, and :meth:`add_otlp` for a parsed OTLP
     record, which goes from the record straight to rows without building spans (the bulk-load
-    hot path, in worker processes). A span whose raw record has no position in the snapshot
-    makes the batch impossible (:attr:`failed`): its record must go into ``raws``, under an id
-    only the writer gives.
+    hot path, in worker processes). A span kept as a reference to a record that is not in the
+    snapshot (a pretty-printed one) makes the batch impossible (:attr:`failed`): its record must
+    go into ``raws``, under an id only the writer gives.
     """
 
     def __init__(self, pricing: Pricing, source_id: int) -> None:
@@ -230,19 +219,12 @@ class ReadyBuilder:
         self.partials: list[RunState] = []
         self.rows: list[tuple[Any, ...]] = []
 
-    def add_span(self, span: Span, positions: dict[int, tuple[int, int]]) -> None:
-        raw = span.raw
-        if raw is None:
-            body: bytes | None = payload(span)
-            raw_index = offset = length = None
-        else:
-            at = positions.get(id(raw[0]))
-            if at is None:
-                self.failed = True
-                return
-            body = None
-            raw_index = raw[1]
-            offset, length = at
+    def add_span(self, span: Span) -> None:
+        """A span decoded in full (its detail is stored as a payload); one kept as a reference
+        to a record that :meth:`add_otlp` did not take makes the batch :attr:`failed`."""
+        if span.raw is not None:
+            self.failed = True
+            return
         self.add(
             span.trace_id,
             span.span_id,
@@ -255,10 +237,10 @@ class ReadyBuilder:
             semconv.summarize(span),
             span.resource,
             span.location,
-            body,
-            raw_index,
-            offset,
-            length,
+            payload(span),
+            None,
+            None,
+            None,
         )
 
     def add_otlp(

@@ -201,8 +201,9 @@ def decode_raw(fmt: str, data: bytes, index: int, source: str, location: str) ->
 
 def _verbatim_part(needle: str) -> bytes | None:
     """The longest piece of ``needle`` that every JSON encoding of a text holding it holds
-    verbatim (printable ASCII that no encoder escapes: not quotes, backslashes, or the ``<>&``
-    Go escapes), to rule records out without decoding them; ``None`` when too short to help."""
+    verbatim (printable ASCII that no encoder escapes: not quotes, backslashes, ``/``, or the
+    ``<>&'`` some escape), to rule records out without decoding them; ``None`` when too short to
+    help."""
     parts = re.split(r"[^\x20-\x7e]|[\"\\/<>&']", needle)
     best = max(parts, key=len)
     return best.encode() if len(best) >= 2 else None
