@@ -20,7 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from inspector.formats import JsonSource
-from inspector.ingest import PARALLEL_MIN_BYTES
+from inspector.ingest import is_parallel
 from inspector.store.queries import StoreReader
 from inspector.ui.gcpolicy import freeze_long_lived, release_load_garbage
 from inspector.ui.models.runindex import RunIndex, build_index
@@ -131,12 +131,7 @@ class Session(QObject):
         source = self.workspace.source
         if not self.follow:
             return True
-        if isinstance(source, JsonSource):
-            try:
-                return source.path.stat().st_size >= PARALLEL_MIN_BYTES
-            except OSError:
-                return False
-        return False
+        return isinstance(source, JsonSource) and is_parallel(source.reader)
 
     def cancel(self) -> None:
         if self._worker is not None and self.loading:
