@@ -4,6 +4,7 @@ can run in a worker process while the writer commits the previous batch."""
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any
 import orjson
 
 from inspector import semconv
-from inspector.formats import otlp
+from inspector.formats import otlp, otlp_lines
 from inspector.model import Problem, Span, SpanKind, Summary
 from inspector.model.pricing import Pricing
 from inspector.model.span import SpanEvents
@@ -160,10 +161,10 @@ class Ready:
     """A batch whose rows need nothing from the writer: made in a worker process, committed by
     :meth:`StoreWriter.commit_ready` without a Python loop over its spans.
 
-    Its ``count`` rows are in the ``shard`` file (see :func:`write_shard`): every column of
-    :data:`SPAN_COLUMNS`, with the trace id in place of the run id. ``trace_ids`` are the runs
-    the batch touches, in first-seen order, with their ``services`` and ``partials``: the
-    rollups of the batch's spans of each run.
+    ``trace_ids`` are the runs the batch touches, in first-seen order, with their ``services``
+    and ``partials``: the rollups of the batch's spans of each run. Its ``count`` rows are in the
+    ``shard`` file (see :func:`write_shard`): every column of :data:`SPAN_COLUMNS`, with the
+    run's place in ``trace_ids`` in place of the run id.
     """
 
     trace_ids: list[str]
@@ -175,7 +176,12 @@ class Ready:
     events: list[tuple[str, str, str, int | None, bytes, int | None, str]]
 
 
-SHARD_COLUMNS = len(SPAN_COLUMNS)  # c0 is the trace id, c1.. the span columns after run_id
+SHARD_COLUMNS = len(SPAN_COLUMNS)  # c0 is the run's place in trace_ids, c1.. the rest
+
+# Shard rows hold no ``None``: binding one costs the sqlite3 module an adapter lookup, several
+# times the cost of binding a number (see :mod:`inspector.store.binding`). They hold NaN instead,
+# which SQLite stores as NULL whatever the column (the float is never stored).
+NULL: float = math.nan
 
 
 def write_shard(path: Path, rows: list[tuple[Any, ...]]) -> None:
@@ -283,6 +289,39 @@ class ReadyBuilder:
                 length,
             )
 
+    def add_lines(self, lines: list[bytes], start: int, line_no: int) -> None:
+        """Every span of ``lines``: OTLP JSON lines of the source from byte ``start`` (after
+        ``line_no`` lines), split at newlines, read by the fast decoder
+        (:mod:`inspector.formats.otlp_lines`).
+
+        Raises:
+            otlp_lines.Unusual: text the fast decoder leaves to the general reader; the spans
+                added before it stay, so the caller starts again with a new builder.
+        """
+        summarize = semconv.summarize_attributes
+        add = self.add
+        for fields, resource, location, ordinal, at, length in otlp_lines.line_spans(
+            lines, start, line_no
+        ):
+            tid, sid, parent, name, begin, end, code, message, attrs = fields
+            add(
+                tid,
+                sid,
+                parent,
+                name,
+                int(code),
+                message,
+                begin,
+                end,
+                summarize(attrs),
+                resource,
+                location,
+                None,
+                ordinal,
+                at,
+                length,
+            )
+
     def add(
         self,
         trace_id: str,
@@ -327,31 +366,34 @@ class ReadyBuilder:
             cost,
             s.session_id,
         )
+        null = NULL  # binds as NULL, faster than None
+        model, provider, session = s.model, s.provider, s.session_id
+        tokens_in, tokens_out, tokens = s.input_tokens, s.output_tokens, s.total_tokens
         self.rows.append(
             (
-                trace_id,
+                slot,
                 span_id,
-                parent_id,
+                null if parent_id is None else parent_id,
                 name,
                 kind.value,
                 status,
                 status_message,
-                start_ns,
-                end_ns,
-                s.model,
-                s.provider,
-                s.input_tokens,
-                s.output_tokens,
-                s.total_tokens,
-                cost,
-                s.session_id,
+                null if start_ns is None else start_ns,
+                null if end_ns is None else end_ns,
+                null if model is None else model,
+                null if provider is None else provider,
+                null if tokens_in is None else tokens_in,
+                null if tokens_out is None else tokens_out,
+                null if tokens is None else tokens,
+                null if cost is None else cost,
+                null if session is None else session,
                 self.source_id,
                 location,
-                body,
-                None,
-                raw_index,
-                offset,
-                length,
+                null if body is None else body,
+                null,
+                null if raw_index is None else raw_index,
+                null if offset is None else offset,
+                null if length is None else length,
             )
         )
 

@@ -14,7 +14,13 @@ import orjson
 from inspector.model import Problem, Span
 from inspector.model.pricing import Pricing
 from inspector.model.span import SpanEvents
-from inspector.store.prepare import Prepared, Ready, ReadyBuilder, payload, prepare
+from inspector.store.prepare import (
+    Prepared,
+    Ready,
+    ReadyBuilder,
+    payload,
+    prepare,
+)
 from inspector.store.rollup import LOAD_SQL, RECOMPUTE_SQL, UPDATE_SQL, RunState
 from inspector.store.schema import SPAN_COLUMNS
 
@@ -29,12 +35,13 @@ _INSERT_SPAN = (
 
 
 # The same, copied from a worker's shard attached as ``piece`` (see ``prepare.write_shard``), in
-# file order; its rows name their run by trace id (a worker cannot know run ids). ``WHERE true``
+# file order; its rows name their run by its place in ``Ready.trace_ids`` (a worker cannot know
+# run ids: ``temp.slots`` maps one to the other). ``WHERE true``
 # keeps SQLite from reading ON CONFLICT as a join constraint.
 _UPSERT = _INSERT_SPAN[_INSERT_SPAN.index(" ON CONFLICT") :]
 _INSERT_SHARD = (
     f"INSERT INTO spans ({', '.join(SPAN_COLUMNS)}) "
-    "SELECT (SELECT id FROM runs WHERE trace_id = p.c0), "
+    "SELECT (SELECT run_id FROM temp.slots WHERE slot = p.c0), "
     + ", ".join(f"p.c{i}" for i in range(1, len(SPAN_COLUMNS)))
     + " FROM piece.rows p WHERE true ORDER BY p.rowid"
     + _UPSERT
@@ -199,7 +206,11 @@ class StoreWriter:
             else:
                 change.changed.append(trace_id)
             touched.append(run_id)
-        self.conn.execute("ATTACH DATABASE ? AS piece", (batch.shard,))
+        conn = self.conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS slots (slot INTEGER PRIMARY KEY, run_id)")
+        conn.execute("DELETE FROM temp.slots")
+        conn.executemany("INSERT INTO temp.slots VALUES (?, ?)", enumerate(touched))
+        conn.execute("ATTACH DATABASE ? AS piece", (batch.shard,))
         try:
             self._write(
                 change,
