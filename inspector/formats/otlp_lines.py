@@ -24,7 +24,7 @@ import msgspec
 import orjson
 
 from inspector.formats.ids import span_id
-from inspector.formats.otlp import LazyFields, attributes, to_int
+from inspector.formats.otlp import attributes, to_int
 from inspector.model import Status
 from inspector.semconv import SUMMARY_KEYS
 
@@ -89,10 +89,30 @@ _DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeErr
 _ZERO_TRACE = "0" * 32
 _ZERO_SPAN = "0" * 16
 
-# One span: its fields (as :func:`inspector.formats.otlp.lazy_fields` gives them), its
-# resource's attributes, its location (``line N``), its ordinal in the record, and the record's
-# offset and length in the file.
-LineSpan = tuple[LazyFields, dict[str, Any], str, int, int, int]
+_STATUS_CODES: dict[int | str | None, int] = {None: 0, 0: 0, 1: 1, 2: 2}
+
+# One span: trace id, span id, parent id, name, start, end, status code, status message, the
+# attributes :data:`inspector.semconv.SUMMARY_KEYS` names, whether all of those are strings (or
+# null), its resource's attributes, its location (``line N``), its ordinal in the record, and
+# the record's offset and length in the file. The fields are those of
+# :func:`inspector.formats.otlp.lazy_fields`, with the status code as a plain int.
+LineSpan = tuple[
+    str,
+    str,
+    str | None,
+    str,
+    int | None,
+    int | None,
+    int,
+    str,
+    dict[str, Any],
+    bool,
+    dict[str, Any],
+    str,
+    int,
+    int,
+    int,
+]
 
 
 def line_spans(lines: list[bytes], start: int, line_no: int) -> Iterator[LineSpan]:
@@ -102,7 +122,6 @@ def line_spans(lines: list[bytes], start: int, line_no: int) -> Iterator[LineSpa
     Raises:
         Unusual: at the first text the general reader must read instead.
     """
-    keys = SUMMARY_KEYS
     offset = start
     for line in lines:
         line_no += 1
@@ -128,7 +147,14 @@ def line_spans(lines: list[bytes], start: int, line_no: int) -> Iterator[LineSpa
             for ss in rs.scopeSpans:
                 for s in ss.spans:
                     ordinal += 1
-                    yield _fields(s, keys, location), resource, location, ordinal, at, length
+                    yield (
+                        *_fields(s, location),
+                        resource,
+                        location,
+                        ordinal,
+                        at,
+                        length,
+                    )
 
 
 def _resource(raw: msgspec.Raw, location: str) -> dict[str, Any]:
@@ -142,7 +168,9 @@ def _resource(raw: msgspec.Raw, location: str) -> dict[str, Any]:
         raise Unusual(f"{location}: resource: {exc}") from None
 
 
-def _fields(s: _Span, keys: frozenset[str], location: str) -> LazyFields:
+def _fields(
+    s: _Span, location: str
+) -> tuple[str, str, str | None, str, int | None, int | None, int, str, dict[str, Any], bool]:
     tid = s.trace_id
     sid = s.span_id
     if tid is None or len(tid) != 32 or tid == _ZERO_TRACE:
@@ -159,15 +187,25 @@ def _fields(s: _Span, keys: frozenset[str], location: str) -> LazyFields:
         parent = span_id(parent)
     status = s.status
     if status is None:
-        code, message = Status.UNSET, ""
+        code, message = 0, ""
     else:
-        code = Status.parse(status.code)
+        code = _STATUS_CODES.get(status.code, -1)
+        if code < 0:
+            code = int(Status.parse(status.code))
         message = status.message or ""
     attrs: dict[str, Any] = {}
+    plain = True
+    keys = SUMMARY_KEYS
+    unset = msgspec.UNSET
     for kv in s.attributes:
         key = kv.key
         if key in keys:
-            attrs[key] = _value(kv.value, key, location)
+            v = kv.value
+            if v is not None and v.stringValue is not unset:
+                attrs[key] = v.stringValue
+            else:
+                attrs[key] = _value(v, key, location)
+                plain = False
     return (
         tid.lower(),
         sid.lower(),
@@ -178,6 +216,7 @@ def _fields(s: _Span, keys: frozenset[str], location: str) -> LazyFields:
         code,
         message,
         attrs,
+        plain,
     )
 
 

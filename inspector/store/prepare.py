@@ -299,21 +299,47 @@ class ReadyBuilder:
                 added before it stay, so the caller starts again with a new builder.
         """
         summarize = semconv.summarize_attributes
+        # Most spans' summary attributes are a few strings repeated across the file (a kind, a
+        # session): their summaries are kept. Only all-string attributes are keys, so no value
+        # stands for an equal one of another type (True == 1).
+        summaries: dict[tuple[tuple[str, Any], ...], Summary] = {}
         add = self.add
-        for fields, resource, location, ordinal, at, length in otlp_lines.line_spans(
-            lines, start, line_no
-        ):
-            tid, sid, parent, name, begin, end, code, message, attrs = fields
+        for (
+            tid,
+            sid,
+            parent,
+            name,
+            begin,
+            end,
+            code,
+            message,
+            attrs,
+            plain,
+            resource,
+            location,
+            ordinal,
+            at,
+            length,
+        ) in otlp_lines.line_spans(lines, start, line_no):
+            if plain:
+                key = tuple(attrs.items())
+                s = summaries.get(key)
+                if s is None:
+                    s = summaries[key] = summarize(attrs)
+                    if len(summaries) > 4096:  # unbounded variety: stop keeping them
+                        summaries.clear()
+            else:
+                s = summarize(attrs)
             add(
                 tid,
                 sid,
                 parent,
                 name,
-                int(code),
+                code,
                 message,
                 begin,
                 end,
-                summarize(attrs),
+                s,
                 resource,
                 location,
                 None,
