@@ -7,7 +7,9 @@ a pretty-printed stream, starts so), and worker processes parse and prepare the 
 (:func:`inspector.store.writer.prepare`) in parallel. This process commits them in file order,
 so runs fill in from the front and the reader's saved position stays exact.
 
-Workers run without the cyclic garbage collector (see :mod:`inspector.gcpause`). Each worker
+Workers run without the cyclic garbage collector (see :mod:`inspector.gcpause`) and below the
+window's priority. A piece of OTLP JSON lines in the usual shape is decoded by
+:mod:`inspector.formats.otlp_lines`; any other piece by the general reader. Each worker
 also copies its piece into the source's *snapshot* (a file beside the index) with
 an in-kernel copy, and the spans it prepares point at their record's offset there. The records
 -- most of a file's bytes -- then cross no pipe and are not written into SQLite a second time.
@@ -104,6 +106,17 @@ def pieces(
             yield Piece(pos, end, line_no)
             line_no += lines
             pos = end
+
+
+WORKER_NICENESS = 5  # below the window's threads: a busy load must not make the GUI stutter
+
+
+def _worker_start() -> None:
+    """Worker process set-up: no cyclic GC (nothing it makes lives long enough to need it),
+    and a lower priority than the process whose GUI thread waits for these pieces."""
+    gc.disable()
+    with suppress(AttributeError, OSError):  # os.nice is POSIX only
+        os.nice(WORKER_NICENESS)
 
 
 @cache
@@ -241,7 +254,9 @@ def prepared_steps(
     plan = pieces(reader.path, reader.offset, reader.line_no, first=FIRST_PIECE_BYTES)
     first = next(plan)
     context = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded (Qt) process
-    executor = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=gc.disable)
+    executor = ProcessPoolExecutor(
+        max_workers=WORKERS, mp_context=context, initializer=_worker_start
+    )
     running: deque[Future[Step]] = deque()
 
     def submit(piece: Piece) -> None:

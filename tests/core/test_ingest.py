@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -239,3 +242,13 @@ def test_no_room_for_the_index_is_a_clear_error(
     with pytest.raises(ValueError, match=r"not enough free space .* TRACE_INSPECTOR_INDEX_DIR"):
         Workspace(path)
     assert list(folder.iterdir()) == []  # nothing written
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="os.nice is POSIX only")
+def test_workers_run_below_the_window_without_cyclic_gc() -> None:
+    code = (
+        "import gc, os; from inspector.ingest import _worker_start; before = os.nice(0); "
+        "_worker_start(); print(os.nice(0) - before, gc.isenabled())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [str(ingest.WORKER_NICENESS), "False"]
