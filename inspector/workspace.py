@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from inspector import gcpause
 from inspector.formats import JsonSource, Source
+from inspector.indexdirs import new_index_dir, sweep_stale
 from inspector.ingest import Step, is_parallel, prepared_steps
 from inspector.model.pricing import Pricing
 from inspector.opening import is_store_file, open_source
@@ -153,9 +154,10 @@ class Workspace:
         else:
             self.source = open_source(path)
             if index_dir is None:
-                parent = os.environ.get(INDEX_DIR_ENV) or tempfile.gettempdir()
-                check_room(path, Path(parent))
-                self._tmp = Path(tempfile.mkdtemp(prefix="trace-inspector-", dir=parent))
+                parent = Path(os.environ.get(INDEX_DIR_ENV) or tempfile.gettempdir())
+                sweep_stale(parent)  # first: what a crashed run left counts as free space
+                check_room(path, parent)
+                self._tmp = new_index_dir(parent)
                 index_dir = self._tmp
             self.store_path = index_dir / "index.db"
             self.format = self.source.format

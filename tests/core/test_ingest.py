@@ -252,3 +252,40 @@ def test_workers_run_below_the_window_without_cyclic_gc() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == [str(ingest.WORKER_NICENESS), "False"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="liveness of a pid is only tested on POSIX")
+def test_index_folders_of_ended_processes_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inspector import workspace
+    from inspector.indexdirs import PREFIX
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        folder = tmp_path / "indexes"
+        left = folder / f"{PREFIX}{ended.pid}-abc123"  # what a crash leaves
+        kept = [
+            folder / f"{PREFIX}{running.pid}-def456",  # another window, still open
+            folder / f"{PREFIX}{os.getpid()}-ghi789",  # this process's own
+            folder / f"{PREFIX}old",  # not named by this version: not ours to judge
+            folder / "something-else",
+        ]
+        for path in (left, *kept):
+            path.mkdir(parents=True)
+            (path / "snapshot-1.bin").write_bytes(b"x" * 1000)
+        monkeypatch.setenv(workspace.INDEX_DIR_ENV, str(folder))
+        trace = sdk.write_otlp_lines(sdk.make_spans(), tmp_path / "t.jsonl", per_line=1)
+        ws = Workspace(trace)
+        try:
+            assert not left.exists()
+            assert all(path.exists() for path in kept)
+            assert ws.store_path.parent.name.startswith(f"{PREFIX}{os.getpid()}-")
+        finally:
+            ws.close()
+        assert not ws.store_path.parent.exists()
+    finally:
+        running.kill()
+        running.wait()
