@@ -33,7 +33,7 @@ class Unusual(Exception):
     """Text this decoder leaves to the general reader (the message says where and why)."""
 
 
-class _AnyValue(msgspec.Struct):
+class _AnyValue(msgspec.Struct, gc=False):
     """An OTLP ``AnyValue``: ``UNSET`` tells an absent field from a JSON ``null``."""
 
     stringValue: str | msgspec.UnsetType | None = msgspec.UNSET  # noqa: N815 (the JSON key)
@@ -42,17 +42,17 @@ class _AnyValue(msgspec.Struct):
     doubleValue: float | str | msgspec.UnsetType | None = msgspec.UNSET  # noqa: N815
 
 
-class _KeyValue(msgspec.Struct):
+class _KeyValue(msgspec.Struct, gc=False):
     key: str = ""
     value: _AnyValue | None = None
 
 
-class _Status(msgspec.Struct):
+class _Status(msgspec.Struct, gc=False):
     code: int | str | None = None
     message: str | None = None
 
 
-class _Span(msgspec.Struct, rename="camel"):
+class _Span(msgspec.Struct, rename="camel", gc=False):
     trace_id: str | None = None
     span_id: str | None = None
     parent_span_id: str | None = None
@@ -67,11 +67,11 @@ class _Span(msgspec.Struct, rename="camel"):
     snake_end: msgspec.Raw = msgspec.field(default=msgspec.Raw(), name="end_time_unix_nano")
 
 
-class _ScopeSpans(msgspec.Struct):
+class _ScopeSpans(msgspec.Struct, gc=False):
     spans: list[_Span] = []
 
 
-class _ResourceSpans(msgspec.Struct):
+class _ResourceSpans(msgspec.Struct, gc=False):
     resource: msgspec.Raw = msgspec.Raw()
     scopeSpans: list[_ScopeSpans] = []  # noqa: N815 (the JSON key)
     # other span lists the general decoder also reads: a record holding one is left to it
@@ -80,10 +80,12 @@ class _ResourceSpans(msgspec.Struct):
     instrumentation_library_spans: msgspec.Raw = msgspec.Raw()
 
 
-class _Traces(msgspec.Struct):
+class _Traces(msgspec.Struct, gc=False):
     resourceSpans: list[_ResourceSpans] | None = None  # noqa: N815 (the JSON key)
 
 
+# The structs hold no cycles (gc=False: not tracked by the cyclic collector), and live for one
+# line.
 _DECODER = msgspec.json.Decoder(_Traces)
 _DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
 _ZERO_TRACE = "0" * 32
@@ -119,9 +121,14 @@ def line_spans(lines: list[bytes], start: int, line_no: int) -> Iterator[LineSpa
     """Every span in ``lines`` (text of a file from byte ``start``, after ``line_no`` lines,
     split at newlines), in file order.
 
+    One function, with the span's fields read inline: it runs once per span of a bulk load.
+
     Raises:
         Unusual: at the first text the general reader must read instead.
     """
+    keys = SUMMARY_KEYS
+    unset = msgspec.UNSET
+    codes = _STATUS_CODES
     offset = start
     for line in lines:
         line_no += 1
@@ -147,8 +154,56 @@ def line_spans(lines: list[bytes], start: int, line_no: int) -> Iterator[LineSpa
             for ss in rs.scopeSpans:
                 for s in ss.spans:
                     ordinal += 1
+                    tid = s.trace_id
+                    sid = s.span_id
+                    if tid is None or len(tid) != 32 or tid == _ZERO_TRACE:
+                        raise Unusual(f"{location}: trace id {tid!r}")
+                    if sid is None or len(sid) != 16 or sid == _ZERO_SPAN:
+                        raise Unusual(f"{location}: span id {sid!r}")
+                    parent = s.parent_span_id
+                    if parent is None:
+                        if s.snake_parent:
+                            raise Unusual(f"{location}: parent_span_id")
+                    elif len(parent) == 16:
+                        parent = None if parent == _ZERO_SPAN else parent.lower()
+                    else:
+                        parent = span_id(parent)
+                    status = s.status
+                    if status is None:
+                        code, message = 0, ""
+                    else:
+                        code = codes.get(status.code, -1)
+                        if code < 0:
+                            code = int(Status.parse(status.code))
+                        message = status.message or ""
+                    attrs: dict[str, Any] = {}
+                    plain = True
+                    for kv in s.attributes:
+                        key = kv.key
+                        if key in keys:
+                            v = kv.value
+                            if v is not None and v.stringValue is not unset:
+                                attrs[key] = v.stringValue
+                            else:
+                                attrs[key] = _value(v, key, location)
+                                plain = False
+                    begin = s.start_time_unix_nano
+                    if begin.__class__ is not int:
+                        begin = _time(begin, s.snake_start, location)
+                    end = s.end_time_unix_nano
+                    if end.__class__ is not int:
+                        end = _time(end, s.snake_end, location)
                     yield (
-                        *_fields(s, location),
+                        tid.lower(),
+                        sid.lower(),
+                        parent,
+                        s.name or "",
+                        begin or None,
+                        end or None,
+                        code,
+                        message,
+                        attrs,
+                        plain,
                         resource,
                         location,
                         ordinal,
@@ -166,58 +221,6 @@ def _resource(raw: msgspec.Raw, location: str) -> dict[str, Any]:
         return attributes((value or {}).get("attributes"))
     except (ValueError, AttributeError) as exc:  # BadRecord is a ValueError
         raise Unusual(f"{location}: resource: {exc}") from None
-
-
-def _fields(
-    s: _Span, location: str
-) -> tuple[str, str, str | None, str, int | None, int | None, int, str, dict[str, Any], bool]:
-    tid = s.trace_id
-    sid = s.span_id
-    if tid is None or len(tid) != 32 or tid == _ZERO_TRACE:
-        raise Unusual(f"{location}: trace id {tid!r}")
-    if sid is None or len(sid) != 16 or sid == _ZERO_SPAN:
-        raise Unusual(f"{location}: span id {sid!r}")
-    parent = s.parent_span_id
-    if parent is None:
-        if s.snake_parent:
-            raise Unusual(f"{location}: parent_span_id")
-    elif len(parent) == 16:
-        parent = None if parent == _ZERO_SPAN else parent.lower()
-    else:
-        parent = span_id(parent)
-    status = s.status
-    if status is None:
-        code, message = 0, ""
-    else:
-        code = _STATUS_CODES.get(status.code, -1)
-        if code < 0:
-            code = int(Status.parse(status.code))
-        message = status.message or ""
-    attrs: dict[str, Any] = {}
-    plain = True
-    keys = SUMMARY_KEYS
-    unset = msgspec.UNSET
-    for kv in s.attributes:
-        key = kv.key
-        if key in keys:
-            v = kv.value
-            if v is not None and v.stringValue is not unset:
-                attrs[key] = v.stringValue
-            else:
-                attrs[key] = _value(v, key, location)
-                plain = False
-    return (
-        tid.lower(),
-        sid.lower(),
-        parent,
-        s.name or "",
-        _time(s.start_time_unix_nano, s.snake_start, location),
-        _time(s.end_time_unix_nano, s.snake_end, location),
-        code,
-        message,
-        attrs,
-        plain,
-    )
 
 
 def _value(v: _AnyValue | None, key: str, location: str) -> Any:
