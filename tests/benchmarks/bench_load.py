@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -92,11 +93,17 @@ def main() -> None:
     path = args.file or tmp / "bench.jsonl"
     if not args.file:
         generate(path, args.spans)
+        # Write the new file out now: otherwise its writeback (a gigabyte, for 1M spans) runs
+        # during the first measurements, in kernel threads competing for the same cores.
+        os.sync()
     size_mb = path.stat().st_size / 1e6
     bares, loads, cpus, firsts, rss, workers = [], [], [], [], [], []
     spans = 0.0
     for _ in range(args.repeat):
-        bares.append(bare_parse(path))
+        # The bare parse runs just before and just after each load, and the ratio takes their
+        # mean: this host's speed drifts by tens of percent within a minute, and a parse
+        # measured only before the load may fall in a faster or slower spell than the load.
+        before = bare_parse(path)
         out = subprocess.run(
             [sys.executable, "-m", "tests.benchmarks.bench_load", "--child", str(path)],
             check=True,
@@ -104,6 +111,7 @@ def main() -> None:
             text=True,
         )
         result = json.loads(out.stdout.strip().splitlines()[-1])
+        bares.append((before + bare_parse(path)) / 2)
         loads.append(result["load_s"])
         cpus.append(result["cpu_s"])
         workers.append(result["workers_cpu_s"])
@@ -113,7 +121,10 @@ def main() -> None:
     bare, load = statistics.median(bares), statistics.median(loads)
     ratios = [lo / b for lo, b in zip(loads, bares, strict=True)]
     print(f"file                {path} ({size_mb:.0f} MB, {spans:.0f} spans)")
-    print(f"bare orjson parse   {bare:.2f} s (median of {args.repeat})")
+    print(
+        f"bare orjson parse   {bare:.2f} s (median of {args.repeat}; each the mean of a parse "
+        "just before and just after the load)"
+    )
     print(
         f"our load            {load:.2f} s wall, CPU {statistics.median(cpus):.2f} s in the "
         f"loading process + {statistics.median(workers):.2f} s in its workers"
