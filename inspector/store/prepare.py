@@ -303,7 +303,13 @@ class ReadyBuilder:
         # session): their summaries are kept. Only all-string attributes are keys, so no value
         # stands for an equal one of another type (True == 1).
         summaries: dict[tuple[tuple[str, Any], ...], Summary] = {}
-        add = self.add
+        # What :meth:`add` does, inline: this loop runs once per span of a bulk load, and a
+        # span read here always has its record's place in the snapshot and never a payload.
+        llm = SpanKind.LLM
+        cost_of = self.cost_of
+        index, partials, append = self._index, self.partials, self.rows.append
+        source_id = self.source_id
+        null = NULL  # binds as NULL, faster than None (see NULL)
         for (
             tid,
             sid,
@@ -330,22 +336,57 @@ class ReadyBuilder:
                         summaries.clear()
             else:
                 s = summarize(attrs)
-            add(
-                tid,
+            kind = s.kind
+            model, tokens_in, tokens_out = s.model, s.input_tokens, s.output_tokens
+            cost = s.cost_usd
+            is_llm = kind is llm
+            if cost is None and is_llm:
+                cost = cost_of(model, tokens_in, tokens_out)
+            slot = index.get(tid)
+            if slot is None:
+                slot = self._new_trace(tid, resource)
+            session = s.session_id
+            partials[slot].add(
                 sid,
                 parent,
                 name,
-                code,
-                message,
+                is_llm,
+                code == 2,
                 begin,
                 end,
-                s,
-                resource,
-                location,
-                None,
-                ordinal,
-                at,
-                length,
+                model,
+                tokens_in,
+                tokens_out,
+                cost,
+                session,
+            )
+            provider, tokens = s.provider, s.total_tokens
+            append(
+                (
+                    slot,
+                    sid,
+                    null if parent is None else parent,
+                    name,
+                    kind.value,
+                    code,
+                    message,
+                    null if begin is None else begin,
+                    null if end is None else end,
+                    null if model is None else model,
+                    null if provider is None else provider,
+                    null if tokens_in is None else tokens_in,
+                    null if tokens_out is None else tokens_out,
+                    null if tokens is None else tokens,
+                    null if cost is None else cost,
+                    null if session is None else session,
+                    source_id,
+                    location,
+                    null,
+                    null,
+                    ordinal,
+                    at,
+                    length,
+                )
             )
 
     def add(
@@ -373,11 +414,7 @@ class ReadyBuilder:
             cost = self.cost_of(s.model, s.input_tokens, s.output_tokens)
         slot = self._index.get(trace_id)
         if slot is None:
-            slot = self._index[trace_id] = len(self.trace_ids)
-            self.trace_ids.append(trace_id)
-            service = resource.get("service.name")
-            self.services.append(None if service is None else str(service))
-            self.partials.append(RunState())
+            slot = self._new_trace(trace_id, resource)
         self.partials[slot].add(
             span_id,
             parent_id,
@@ -422,6 +459,15 @@ class ReadyBuilder:
                 null if length is None else length,
             )
         )
+
+    def _new_trace(self, trace_id: str, resource: dict[str, Any]) -> int:
+        """The slot of a trace first seen in this batch."""
+        slot = self._index[trace_id] = len(self.trace_ids)
+        self.trace_ids.append(trace_id)
+        service = resource.get("service.name")
+        self.services.append(None if service is None else str(service))
+        self.partials.append(RunState())
+        return slot
 
     def build(self, problems: list[Problem], events: Iterable[SpanEvents], shard: Path) -> Ready:
         """The batch, its rows written to ``shard`` (see :func:`write_shard`)."""
