@@ -129,6 +129,7 @@ def line_spans(lines: list[bytes], start: int, line_no: int) -> Iterator[LineSpa
     keys = SUMMARY_KEYS
     unset = msgspec.UNSET
     codes = _STATUS_CODES
+    resources: dict[bytes, dict[str, Any]] = {}  # shared by the spans of each: never changed
     offset = start
     for line in lines:
         line_no += 1
@@ -150,7 +151,11 @@ def line_spans(lines: list[bytes], start: int, line_no: int) -> Iterator[LineSpa
         for rs in traces.resourceSpans:
             if rs.scope_spans or rs.instrumentationLibrarySpans or rs.instrumentation_library_spans:
                 raise Unusual(f"{location}: another spelling of the span lists")
-            resource = _resource(rs.resource, location)
+            raw = rs.resource
+            text = bytes(raw) if raw else b""
+            resource = resources.get(text)
+            if resource is None:  # the same few resources repeat on every line
+                resource = resources[text] = _resource(raw, location)
             for ss in rs.scopeSpans:
                 for s in ss.spans:
                     ordinal += 1
