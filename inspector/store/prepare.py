@@ -184,13 +184,20 @@ SHARD_COLUMNS = len(SPAN_COLUMNS)  # c0 is the run's place in trace_ids, c1.. th
 NULL: float = math.nan
 
 
-def write_shard(path: Path, rows: list[tuple[Any, ...]]) -> None:
+# The shard columns a row read by ReadyBuilder.add_lines carries: not the source id (the same
+# for the whole batch: written as a literal), the payload or the raw id (never set there).
+LINE_COLUMNS = tuple(i for i in range(SHARD_COLUMNS) if i not in (16, 18, 19))
+
+
+def write_shard(path: Path, rows: list[tuple[Any, ...]], source_id: int | None = None) -> None:
     """Rows of a :class:`Ready` batch into a scratch SQLite file the writer copies from.
 
     Encoding rows into SQLite records is most of an insert's cost; a worker does it here, in
     parallel with the others, and the writer's ``INSERT ... SELECT`` copies records instead of
     binding 23 parameters per row (measured: 0.2 s against 1.0 s per 100,000 spans). The
     table has no types or constraints: the store's own table checks them on the copy.
+
+    Rows hold every shard column, or with ``source_id`` given, the :data:`LINE_COLUMNS` only.
     """
     conn = sqlite3.connect(path, isolation_level=None)
     try:
@@ -198,8 +205,16 @@ def write_shard(path: Path, rows: list[tuple[Any, ...]]) -> None:
         conn.execute("PRAGMA synchronous = OFF")
         columns = ", ".join(f"c{i}" for i in range(SHARD_COLUMNS))
         conn.execute(f"CREATE TABLE rows ({columns})")
+        if source_id is None:
+            insert = f"INSERT INTO rows VALUES ({', '.join('?' * SHARD_COLUMNS)})"
+        else:
+            names = ", ".join(f"c{i}" for i in (*LINE_COLUMNS, 16))
+            insert = (
+                f"INSERT INTO rows ({names}) "
+                f"VALUES ({', '.join('?' * len(LINE_COLUMNS))}, {int(source_id)})"
+            )
         conn.execute("BEGIN")
-        conn.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * SHARD_COLUMNS)})", rows)
+        conn.executemany(insert, rows)
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -224,6 +239,7 @@ class ReadyBuilder:
         self.services: list[str | None] = []
         self.partials: list[RunState] = []
         self.rows: list[tuple[Any, ...]] = []
+        self._lines = False  # rows come from add_lines (no source id, payload or raw id)
 
     def add_span(self, span: Span) -> None:
         """A span decoded in full (its detail is stored as a payload); one kept as a reference
@@ -308,7 +324,9 @@ class ReadyBuilder:
         llm = SpanKind.LLM
         cost_of = self.cost_of
         index, partials, append = self._index, self.partials, self.rows.append
-        source_id = self.source_id
+        if self.rows and not self._lines:
+            raise ValueError("a batch holds rows of add_lines or of add, not both")
+        self._lines = True  # rows of LINE_COLUMNS
         null = NULL  # binds as NULL, faster than None (see NULL)
         for (
             tid,
@@ -379,10 +397,7 @@ class ReadyBuilder:
                     null if tokens is None else tokens,
                     null if cost is None else cost,
                     null if session is None else session,
-                    source_id,
                     location,
-                    null,
-                    null,
                     ordinal,
                     at,
                     length,
@@ -407,6 +422,8 @@ class ReadyBuilder:
         offset: int | None,
         length: int | None,
     ) -> None:
+        if self._lines:
+            raise ValueError("a batch holds rows of add_lines or of add, not both")
         kind = s.kind
         cost = s.cost_usd
         is_llm = kind is SpanKind.LLM
@@ -471,7 +488,7 @@ class ReadyBuilder:
 
     def build(self, problems: list[Problem], events: Iterable[SpanEvents], shard: Path) -> Ready:
         """The batch, its rows written to ``shard`` (see :func:`write_shard`)."""
-        write_shard(shard, self.rows)
+        write_shard(shard, self.rows, self.source_id if self._lines else None)
         return Ready(
             self.trace_ids,
             self.services,
