@@ -8,8 +8,11 @@ disappears, a locked database) arrive as ``failed`` with a message for the user;
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import sqlite3
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -32,6 +35,20 @@ ENVIRONMENT_ERRORS: tuple[type[BaseException], ...] = (
     ValueError,
 )
 POLL_WAIT_S = 0.25  # longest a follow loop waits before it looks at its stop flag again
+
+
+LOADER_NICENESS = 5  # as the parsing processes (inspector.ingest.WORKER_NICENESS)
+
+
+def _below_the_gui() -> None:
+    """Run this thread below the GUI thread's priority: while a large file loads, its worker
+    processes and this writer keep both cores busy, and the window must still get a core the
+    moment it has work. Linux only (a thread id taken as a process id); elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    tid = threading.get_native_id()
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + LOADER_NICENESS)
 
 
 class LoadWorker(QThread):
@@ -103,6 +120,7 @@ class LoadWorker(QThread):
         self.batch.emit(list(change.added), list(change.changed), dataclasses.replace(progress))
 
     def run(self) -> None:
+        _below_the_gui()
         if not self._load:
             if self._follow and not self._cancel.is_set():
                 self._follow_source(self._workspace.progress)
