@@ -38,12 +38,19 @@ class Batch:
 
 
 def parse_json(data: bytes) -> tuple[object, str | None]:
-    """Parse JSON bytes; invalid UTF-8 is replaced (and said) rather than losing the record."""
+    """Parse JSON bytes; invalid UTF-8 is replaced (and said) rather than losing the record.
+
+    What orjson refuses for another reason goes to the standard library's parser, which also
+    reads numbers beyond a double (``1e999``: valid JSON, read as infinity) and the ``NaN`` and
+    ``Infinity`` Python's own ``json.dumps`` writes; only when that fails too is the record
+    unreadable (orjson's error is raised). The fast OTLP-lines decoder of bulk loads accepts
+    the first kind as well, so both readers take the same records.
+    """
     try:
         return orjson.loads(data), None
     except orjson.JSONDecodeError as exc:
         if "utf-8" not in str(exc).lower() and "surrogate" not in str(exc).lower():
-            raise
+            return _lenient(data, exc), None
     text = data.decode("utf-8", "replace")
     if "\\ud" in text.lower():
         import json  # lone surrogate escapes: only the stdlib accepts them
@@ -51,6 +58,15 @@ def parse_json(data: bytes) -> tuple[object, str | None]:
         value = json.loads(text)
         return _scrub(value), "lone UTF-16 surrogates replaced with U+FFFD"
     return orjson.loads(text), "invalid UTF-8 bytes replaced with U+FFFD"
+
+
+def _lenient(data: bytes, error: orjson.JSONDecodeError) -> object:
+    import json
+
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise error from None
 
 
 def _scrub(value: object) -> object:

@@ -4,6 +4,7 @@ leaves everything it does not take to it."""
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -194,5 +195,45 @@ def test_a_file_mixing_usual_and_unusual_lines_loads_the_same(
         assert ws.reader().problems() == problems
         assert {row[15] for row in expected} == {"real", "null"}  # NULL, never NaN or 0
         assert any(row[9] is None for row in expected)  # spans without a model stay NULL
+    finally:
+        ws.close()
+
+
+def test_numbers_orjson_refuses_load_the_same_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``1e999`` (valid JSON beyond a double) and ``NaN`` (as Python's json writes it): both
+    readers take such records, and their detail still decodes from the snapshot."""
+    huge = _record({**_SPAN, "spanId": "b7ad6b7169203341"}).replace(
+        b'"name"', b'"droppedAttributesCount": 1e999, "name"'
+    )
+    nan = _record(
+        {
+            **_SPAN,
+            "spanId": "b7ad6b7169203342",
+            "attributes": [{"key": "score", "value": {"doubleValue": float("nan")}}],
+        }
+    )
+    assert b"NaN" in nan
+    assert len(list(line_spans([huge], 0, 0))) == 1  # the fast decoder takes this one
+    path = tmp_path / "numbers.jsonl"
+    path.write_bytes(b"\n".join([_record(_SPAN)] * 30 + [huge, nan]) + b"\n")
+    one = Workspace(path)
+    one.load()
+    expected = _spans_table(one)
+    one.close()
+    assert len(expected) == 3  # the repeated span is merged
+    _parallel(monkeypatch, 500)
+    ws = Workspace(path)
+    try:
+        ws.load()
+        assert _spans_table(ws) == expected
+        reader = ws.reader()
+        assert reader.problems() == []
+        trace = _SPAN["traceId"]
+        assert reader.span(trace, "b7ad6b7169203341") is not None
+        detail = reader.span(trace, "b7ad6b7169203342")
+        assert detail is not None and math.isnan(detail.attributes["score"])
+        reader.close()
     finally:
         ws.close()
