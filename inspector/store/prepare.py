@@ -186,7 +186,9 @@ NULL: float = math.nan
 
 # The shard columns a row read by ReadyBuilder.add_lines carries: not the source id (the same
 # for the whole batch: written as a literal), the payload or the raw id (never set there).
-LINE_COLUMNS = tuple(i for i in range(SHARD_COLUMNS) if i not in (16, 18, 19))
+_SOURCE_COLUMN = SPAN_COLUMNS.index("source_id")
+_NOT_IN_LINES = (_SOURCE_COLUMN, SPAN_COLUMNS.index("payload"), SPAN_COLUMNS.index("raw_id"))
+LINE_COLUMNS = tuple(i for i in range(SHARD_COLUMNS) if i not in _NOT_IN_LINES)
 
 
 def write_shard(path: Path, rows: list[tuple[Any, ...]], source_id: int | None = None) -> None:
@@ -208,7 +210,7 @@ def write_shard(path: Path, rows: list[tuple[Any, ...]], source_id: int | None =
         if source_id is None:
             insert = f"INSERT INTO rows VALUES ({', '.join('?' * SHARD_COLUMNS)})"
         else:
-            names = ", ".join(f"c{i}" for i in (*LINE_COLUMNS, 16))
+            names = ", ".join(f"c{i}" for i in (*LINE_COLUMNS, _SOURCE_COLUMN))
             insert = (
                 f"INSERT INTO rows ({names}) "
                 f"VALUES ({', '.join('?' * len(LINE_COLUMNS))}, {int(source_id)})"
@@ -316,8 +318,8 @@ class ReadyBuilder:
         """
         summarize = semconv.summarize_attributes
         # Most spans' summary attributes are a few strings repeated across the file (a kind, a
-        # session): their summaries are kept. Only all-string attributes are keys, so no value
-        # stands for an equal one of another type (True == 1).
+        # session): their summaries are kept. Only attributes that are all strings (or null)
+        # are keys, so no value stands for an equal one of another type (True == 1).
         summaries: dict[tuple[tuple[str, Any], ...], Summary] = {}
         # What :meth:`add` does, inline: this loop runs once per span of a bulk load, and a
         # span read here always has its record's place in the snapshot and never a payload.

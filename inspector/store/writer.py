@@ -14,13 +14,7 @@ import orjson
 from inspector.model import Problem, Span
 from inspector.model.pricing import Pricing
 from inspector.model.span import SpanEvents
-from inspector.store.prepare import (
-    Prepared,
-    Ready,
-    ReadyBuilder,
-    payload,
-    prepare,
-)
+from inspector.store.prepare import Prepared, Ready, ReadyBuilder, payload, prepare
 from inspector.store.rollup import LOAD_SQL, RECOMPUTE_SQL, UPDATE_SQL, RunState
 from inspector.store.schema import SPAN_COLUMNS
 
