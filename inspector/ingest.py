@@ -42,8 +42,10 @@ PARALLEL_MIN_BYTES = 32 << 20  # below this, starting processes costs more than 
 PIECE_BYTES = 8 << 20  # ~8,000 spans of a typical agent trace: one committed batch
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 FIRST_BATCH = 256  # spans in the first batch read here: the first run shows fast
-# The first piece is read by the window's own process, in the GIL the GUI thread needs: small.
-FIRST_PIECE_BYTES = 1 << 20
+# The first piece is read by the window's own process, in the GIL the GUI thread needs, while
+# the window shows the first run: about the first batch, no more. (At 1 MB, the first run took
+# the GUI thread 40 ms of wall time for 3 ms of work, waiting for the GIL.)
+FIRST_PIECE_BYTES = 256 << 10
 AHEAD = 2 * WORKERS + 1  # pieces submitted ahead of the one being committed
 
 
